@@ -1,0 +1,1 @@
+"""The HTTP layer: validate, authorise, call workflows/, map errors to HTTP."""

@@ -1,0 +1,75 @@
+"""Dependency aliases shared by every route."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
+
+from api.security import user_id_from_token
+from dondoc.settings import Settings, get_settings
+from models import Role, User
+from models.db import engine_for
+
+TOKEN_COOKIE = "dondoc_token"
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_db(settings: Annotated[Settings, Depends(get_settings)]) -> Iterator[Session]:
+    """A session per request; routes commit explicitly, anything else is rolled back."""
+    with Session(engine_for(settings.database_url), expire_on_commit=False) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+def utcnow() -> datetime:
+    """The clock, read only at the edge (tests may override this dependency)."""
+    return datetime.now(UTC)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_db)]
+Now = Annotated[datetime, Depends(utcnow)]
+
+
+def _unauthorized(detail: str = "not signed in") -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+def get_current_user(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> User:
+    token = token or request.cookies.get(TOKEN_COOKIE)
+    if not token:
+        raise _unauthorized()
+    user_id = user_id_from_token(token, secret=settings.secret_key)
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.is_active:
+        raise _unauthorized("invalid or expired token")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_roles(*roles: Role):
+    """A dependency that lets only the given roles through (403 for the others)."""
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
+        return user
+
+    return check
+
+
+AdminUser = Annotated[User, Depends(require_roles(Role.admin))]

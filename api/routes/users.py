@@ -1,0 +1,27 @@
+"""Users: listed and created by admins."""
+
+from fastapi import APIRouter, status
+from sqlmodel import select
+
+from api.deps import AdminUser, CurrentUser, Now, SessionDep
+from models import User, UserCreate, UserPublic
+from workflows import users
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.get("")
+def list_users(session: SessionDep, _admin: AdminUser) -> list[UserPublic]:
+    return list(session.exec(select(User).order_by(User.id)))
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_user(data: UserCreate, session: SessionDep, _admin: AdminUser, now: Now) -> UserPublic:
+    user = users.create(session=session, data=data, now=now)
+    session.commit()
+    return user
+
+
+@router.get("/me")
+def me(user: CurrentUser) -> UserPublic:
+    return user

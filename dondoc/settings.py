@@ -1,0 +1,72 @@
+"""One Settings object, read from DONDOC_* environment variables."""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DONDOC_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    var_dir: Path = Path("var")
+    database_url: str = ""
+    secret_key: str = ""
+    token_minutes: int = 8 * 60
+    timezone: str = "Asia/Ho_Chi_Minh"
+    base_url: str = "http://127.0.0.1:8000"
+    language: Literal["vi", "en"] = "vi"
+
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_security: Literal["none", "starttls", "ssl"] = "none"
+    mail_from: str = "Đôn Đốc <dondoc@localhost>"
+    mail_dir: Path | None = None
+
+    # The embedded scheduler; turn it off when Prefect deployments run the sweeps.
+    scheduler_enabled: bool = True
+    sweep_interval_seconds: int = 300
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.var_dir / 'dondoc.db').as_posix()}"
+        if self.mail_dir is None:
+            self.mail_dir = self.var_dir / "mail"
+        if not self.secret_key:
+            if self.environment == "production":
+                raise ValueError("DONDOC_SECRET_KEY must be set in production")
+            self.secret_key = _local_secret(self.var_dir)
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def smtp_configured(self) -> bool:
+        return bool(self.smtp_host)
+
+
+def _local_secret(var_dir: Path) -> str:
+    """The secret kept in var/secret_key, generated on first use."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

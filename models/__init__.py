@@ -1,0 +1,45 @@
+"""SQLModel tables and their API shapes; nothing else lives here."""
+
+from models.agency import Agency, AgencyCreate, AgencyPublic, AgencyUpdate
+from models.base import metadata
+from models.calendar import CalendarDay
+from models.case import (
+    OPEN_STATUSES,
+    Case,
+    CaseCreate,
+    CaseEvent,
+    CaseEventPublic,
+    CaseKind,
+    CasePublic,
+    CaseStatus,
+    Channel,
+    Citizen,
+    CodeCounter,
+    Complexity,
+)
+from models.user import Role, User, UserCreate, UserPublic
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Agency",
+    "AgencyCreate",
+    "AgencyPublic",
+    "AgencyUpdate",
+    "CalendarDay",
+    "Case",
+    "CaseCreate",
+    "CaseEvent",
+    "CaseEventPublic",
+    "CaseKind",
+    "CasePublic",
+    "CaseStatus",
+    "Channel",
+    "Citizen",
+    "CodeCounter",
+    "Complexity",
+    "Role",
+    "User",
+    "UserCreate",
+    "UserPublic",
+    "metadata",
+]

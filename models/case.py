@@ -1,0 +1,192 @@
+"""Cases, their append-only event history, and the code counters."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import EmailStr, StringConstraints
+from sqlalchemy import Index, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import JSONType, UTCDateTime
+
+
+class CaseKind(StrEnum):
+    complaint = "complaint"
+    denunciation = "denunciation"
+    petition = "petition"
+    dossier = "dossier"
+
+
+class Channel(StrEnum):
+    in_person = "in_person"
+    hotline = "hotline"
+    email = "email"
+    online = "online"
+    inspection = "inspection"
+
+
+class CaseStatus(StrEnum):
+    received = "received"
+    accepted = "accepted"
+    on_hold = "on_hold"
+    resolved = "resolved"
+    closed = "closed"
+    declined = "declined"
+    withdrawn = "withdrawn"
+
+
+OPEN_STATUSES = (CaseStatus.received, CaseStatus.accepted, CaseStatus.on_hold)
+
+
+class Complexity(StrEnum):
+    normal = "normal"
+    complex = "complex"
+    especially_complex = "especially_complex"
+
+
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 .\-]{5,19}$")]
+
+
+class Citizen(SQLModel):
+    name: str = Field(min_length=1, max_length=255)
+    phone: Phone | None = Field(default=None, max_length=32)
+    email: EmailStr | None = None
+    address: str | None = Field(default=None, max_length=500)
+    id_number: str | None = Field(default=None, max_length=32)
+
+
+class CaseCreate(SQLModel):
+    kind: CaseKind
+    title: str = Field(min_length=1, max_length=500)
+    description: str = Field(default="", max_length=20000)
+    channel: Channel
+    citizen: Citizen
+    agency_id: int
+    received_at: datetime | None = None
+    complexity: Complexity = Complexity.normal
+    procedure: str | None = Field(default=None, max_length=64)
+
+
+class CasePublic(SQLModel):
+    id: int
+    code: str
+    kind: CaseKind
+    status: CaseStatus
+    title: str
+    description: str
+    channel: Channel
+    citizen: Citizen
+    agency_id: int
+    assignee_id: int | None
+    received_at: datetime
+    accepted_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    due_at: datetime | None
+    overdue: bool
+    escalation_level: int
+    extensions_used: int
+    transfer_count: int
+    ping_pong: bool
+    long_pending: bool
+    complexity: Complexity
+    policy_version: str
+    version: int
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_agency_status", "agency_id", "status"),
+        Index("ix_cases_citizen_phone", "citizen_phone"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    kind: CaseKind = Field(sa_type=String(16), index=True)
+    status: CaseStatus = Field(sa_type=String(16), index=True)
+    title: str = Field(max_length=500)
+    description: str = ""
+    channel: Channel = Field(sa_type=String(16))
+    citizen_name: str = Field(max_length=255)
+    citizen_phone: str | None = Field(default=None, max_length=32)
+    citizen_email: str | None = Field(default=None, max_length=255)
+    citizen_address: str | None = Field(default=None, max_length=500)
+    citizen_id_number: str | None = Field(default=None, max_length=32, index=True)
+    # Digits only, for the public look-up and the duplicate hint.
+    phone_digits: str | None = Field(default=None, max_length=32)
+
+    agency_id: int = Field(foreign_key="agencies.id")
+    assignee_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    procedure: str | None = Field(default=None, max_length=64)
+    complexity: Complexity = Field(default=Complexity.normal, sa_type=String(24))
+    remote_area: bool = False
+
+    received_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    # The deadline in force now: to accept while received, to resolve afterwards.
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    # The deadline the case was resolved against (for the on-time rate).
+    resolved_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Start of the running clock and, while on hold, when it stopped.
+    clock_started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    paused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    policy_version: str = Field(default="", max_length=64)
+    extensions_used: int = 0
+    date_reset_used: bool = False
+
+    transfer_count: int = 0
+    ping_pong: bool = False
+    escalation_level: int = 0
+    long_pending: bool = False
+    # When the escalation sweep must next look at this case (indexed; null: nothing due).
+    next_action_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+
+    idempotency_key: str | None = Field(default=None, max_length=128, unique=True)
+    idempotency_hash: str | None = Field(default=None, max_length=64)
+    created_by_id: int | None = Field(default=None, foreign_key="users.id")
+    version: int = 1
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class CaseEventPublic(SQLModel):
+    id: int
+    case_id: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    from_status: str | None
+    to_status: str | None
+    data: dict[str, Any]
+
+
+class CaseEvent(SQLModel, table=True):
+    """One row per change of a case; never updated, never deleted."""
+
+    __tablename__ = "case_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    action: str = Field(max_length=48, index=True)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str | None = Field(default=None, max_length=16)
+    agency_id: int | None = Field(default=None, foreign_key="agencies.id")
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+
+
+class CodeCounter(SQLModel, table=True):
+    """The last number handed out per code prefix and year (gap-free codes)."""
+
+    __tablename__ = "code_counters"
+    __table_args__ = (UniqueConstraint("prefix", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    prefix: str = Field(max_length=8)
+    year: int
+    value: int = 0

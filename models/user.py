@@ -1,0 +1,51 @@
+"""Users, their role and their agency."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import EmailStr, StringConstraints
+from sqlalchemy import String
+from sqlmodel import Field, SQLModel
+
+from models.base import UTCDateTime
+
+
+class Role(StrEnum):
+    clerk = "clerk"
+    officer = "officer"
+    head = "head"
+    inspector = "inspector"
+    admin = "admin"
+
+
+Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]+$")]
+
+
+class UserBase(SQLModel):
+    username: Username = Field(min_length=2, max_length=64)
+    full_name: str = Field(min_length=1, max_length=255)
+    email: EmailStr = Field(max_length=255)
+    role: Role
+    agency_id: int | None = Field(default=None, foreign_key="agencies.id", index=True)
+
+
+class UserCreate(UserBase):
+    password: str = Field(min_length=8, max_length=128)
+
+
+class UserPublic(UserBase):
+    id: int
+    is_active: bool
+
+
+class User(UserBase, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    email: str = Field(max_length=255)
+    role: Role = Field(sa_type=String(16))
+    password_hash: str = Field(max_length=255)
+    is_active: bool = True
+    created_at: datetime = Field(sa_type=UTCDateTime)

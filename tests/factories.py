@@ -1,0 +1,70 @@
+"""Small factories: agencies, users and signed-in clients."""
+
+import itertools
+from datetime import UTC, datetime
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from models import Agency, Role, User, UserCreate
+from workflows import users
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+
+def make_agency(
+    session: Session, name: str | None = None, parent: Agency | None = None, **fields
+) -> Agency:
+    agency = Agency(
+        name=name or f"Agency {next(_counter)}",
+        parent_id=parent.id if parent else None,
+        **fields,
+    )
+    session.add(agency)
+    session.commit()
+    return agency
+
+
+def make_user(
+    session: Session,
+    role: Role | str,
+    agency: Agency | None = None,
+    username: str | None = None,
+    full_name: str | None = None,
+) -> User:
+    n = next(_counter)
+    user = users.create(
+        session=session,
+        data=UserCreate(
+            username=username or f"{role}{n}",
+            full_name=full_name or f"Người dùng {n}",
+            email=f"{role}{n}@example.gov.vn",
+            role=Role(role),
+            agency_id=agency.id if agency else None,
+            password=PASSWORD,
+        ),
+        now=datetime.now(UTC),
+    )
+    session.commit()
+    return user
+
+
+def make_head(session: Session, agency: Agency, **kwargs) -> User:
+    head = make_user(session, Role.head, agency, **kwargs)
+    agency.head_user_id = head.id
+    session.add(agency)
+    session.commit()
+    return head
+
+
+def token(client: TestClient, user: User) -> str:
+    response = client.post(
+        "/api/v1/auth/token", data={"username": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+def auth(client: TestClient, user: User) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(client, user)}"}

@@ -1,0 +1,1 @@
+"""The domain: lifecycle, deadlines, escalation, inspections, and the Prefect flows."""
