@@ -17,6 +17,7 @@ from models.case import (
     CodeCounter,
     Complexity,
 )
+from models.notification import Notification, NotificationState
 from models.user import Role, User, UserCreate, UserPublic
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "Citizen",
     "CodeCounter",
     "Complexity",
+    "Notification",
+    "NotificationState",
     "Role",
     "User",
     "UserCreate",

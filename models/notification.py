@@ -1,0 +1,37 @@
+"""The outbox: notifications written in the domain transaction, delivered later."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Index, String
+from sqlmodel import Field, SQLModel
+
+from models.base import JSONType, UTCDateTime
+
+
+class NotificationState(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"  # gave up after the last attempt; an admin can retry it
+
+
+class Notification(SQLModel, table=True):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_due", "state", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # One notification per cause: a rerun that writes the same key writes nothing.
+    idempotency_key: str = Field(max_length=200, unique=True)
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    recipient: str = Field(max_length=255)
+    recipient_name: str = Field(default="", max_length=255)
+    template: str = Field(max_length=64)
+    language: str = Field(default="vi", max_length=8)
+    context: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    state: NotificationState = Field(default=NotificationState.pending, sa_type=String(16))
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime)
+    last_error: str | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

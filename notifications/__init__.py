@@ -1,0 +1,1 @@
+"""Notifications: the outbox, templates, and delivery over SMTP or to a mail folder."""
