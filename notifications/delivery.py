@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 from sqlmodel import Session
 
 from dondoc.settings import Settings
@@ -83,7 +83,8 @@ def claim(*, engine: Engine, now: datetime, limit: int, lease: timedelta) -> lis
         rows = session.scalars(due).all()
         for row in rows:
             if row.state == NotificationState.sending:
-                session.add(_attempt(row.id, now, Outcome(False, "lease", response=_LEASE_LOST)))
+                lost = _attempt(row.id, now, Outcome(False, "lease", response=_LEASE_LOST))
+                session.add(DeliveryAttempt(**lost))
             row.state = NotificationState.sending
             row.attempts += 1
             row.next_attempt_at = now + lease
@@ -108,18 +109,18 @@ def claim(*, engine: Engine, now: datetime, limit: int, lease: timedelta) -> lis
 _LEASE_LOST = "the previous attempt was cut off (lease expired); outcome unknown, sending again"
 
 
-def _attempt(notification_id: int, now: datetime, outcome: Outcome) -> DeliveryAttempt:
-    return DeliveryAttempt(
-        notification_id=notification_id,
-        at=now,
-        ok=outcome.ok,
-        transport=outcome.transport,
-        smtp_code=outcome.smtp_code,
-        response=(outcome.response or "")[:2000] or None,
-    )
+def _attempt(notification_id: int, now: datetime, outcome: Outcome) -> dict[str, Any]:
+    return {
+        "notification_id": notification_id,
+        "at": now,
+        "ok": outcome.ok,
+        "transport": outcome.transport,
+        "smtp_code": outcome.smtp_code,
+        "response": (outcome.response or "")[:2000] or None,
+    }
 
 
-def _case_event(item: Claimed, now: datetime, action: str, error: str | None) -> CaseEvent:
+def _case_event(item: Claimed, now: datetime, action: str, error: str | None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "template": item.template,
         "recipient": item.recipient,
@@ -129,13 +130,29 @@ def _case_event(item: Claimed, now: datetime, action: str, error: str | None) ->
         data["error"] = error
     case = item.context.get("case")
     agency_id = case.get("agency_id") if isinstance(case, dict) else None
-    return CaseEvent(case_id=item.case_id, at=now, action=action, agency_id=agency_id, data=data)
+    return {
+        "case_id": item.case_id,
+        "at": now,
+        "actor_id": None,
+        "action": action,
+        "from_status": None,
+        "to_status": None,
+        "agency_id": agency_id,
+        "data": data,
+    }
+
+
+_INSERT_ATTEMPT = insert(DeliveryAttempt.__table__)
+_INSERT_EVENT = insert(CaseEvent.__table__)
 
 
 def record(
-    *, engine: Engine, item: Claimed, outcome: Outcome, now: datetime, policy: RetryPolicy
+    *, conn: Connection, item: Claimed, outcome: Outcome, now: datetime, policy: RetryPolicy
 ) -> NotificationState:
-    """Commit the outcome of one attempt: sent, pending again after a backoff, or failed."""
+    """Commit the outcome of one attempt: sent, pending again after a backoff, or failed.
+
+    Core statements on the batch's connection: this runs once per message, between sends.
+    """
     if outcome.ok:
         state, values = NotificationState.sent, {"sent_at": now, "last_error": None}
     elif outcome.permanent or item.attempts >= policy.max_attempts:
@@ -146,18 +163,21 @@ def record(
             "next_attempt_at": now + policy.delay(item.attempts),
         }
         state = NotificationState.pending
-    with Session(engine) as session:
-        session.execute(
+    try:
+        conn.execute(
             update(Notification)
             .where(Notification.id == item.id, Notification.state == NotificationState.sending)
             .values(state=state, **values)
         )
-        session.add(_attempt(item.id, now, outcome))
+        conn.execute(_INSERT_ATTEMPT, _attempt(item.id, now, outcome))
         if item.case_id is not None and state != NotificationState.pending:
             action = "notification_sent" if outcome.ok else "notification_failed"
             error = None if outcome.ok else _error_text(outcome)
-            session.add(_case_event(item, now, action, error))
-        session.commit()
+            conn.execute(_INSERT_EVENT, _case_event(item, now, action, error))
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
     return state
 
 
@@ -196,7 +216,7 @@ def _deliver_batch(
     report: DeliveryReport,
 ) -> None:
     lost: Outcome | None = None
-    with open_transport(settings) as transport:
+    with engine.connect() as conn, open_transport(settings) as transport:
         for item in batch:
             if lost is None:
                 outcome = _send_one(item, transport=transport, settings=settings, now=now)
@@ -205,7 +225,7 @@ def _deliver_batch(
             else:
                 # The connection broke earlier in this batch: the rest wait for the next round.
                 outcome = lost
-            state = record(engine=engine, item=item, outcome=outcome, now=now, policy=policy)
+            state = record(conn=conn, item=item, outcome=outcome, now=now, policy=policy)
             if state == NotificationState.sent:
                 report.sent += 1
             elif state == NotificationState.failed:
