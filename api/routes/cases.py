@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import select
 
 from api.deps import CurrentCase, CurrentUser, Now, SessionDep
@@ -115,7 +115,10 @@ def act(
     if action not in lifecycle.PUBLIC_ACTIONS:
         raise NotFound(f"no action {action!r}; one of: {', '.join(lifecycle.PUBLIC_ACTIONS)}")
     fields = dict(body)
-    version = ActionBody.model_validate({"version": fields.pop("version", None)}).version
+    try:
+        version = ActionBody.model_validate({"version": fields.pop("version", None)}).version
+    except ValidationError:
+        raise Invalid("version: a positive integer (the version you last read) is required") from None
     lifecycle.apply(
         session=session, case=case, action=action, actor=user, now=now, version=version, **fields
     )
