@@ -118,7 +118,7 @@ def act(
     try:
         version = ActionBody.model_validate({"version": fields.pop("version", None)}).version
     except ValidationError:
-        raise Invalid("version: a positive integer (the version you last read) is required") from None
+        raise Invalid("version: the positive integer you last read is required") from None
     lifecycle.apply(
         session=session, case=case, action=action, actor=user, now=now, version=version, **fields
     )
