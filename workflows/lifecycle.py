@@ -7,7 +7,7 @@ On any error the caller rolls back and nothing is written.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,33 +15,18 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from models import OPEN_STATUSES, Agency, Case, CaseEvent, CaseKind, CaseStatus, Role, User
+from models import OPEN_STATUSES, Case, CaseEvent, CaseKind, CaseStatus, Role, User
 from workflows import action_fields as f
 from workflows import agencies, deadlines, escalation
 from workflows import calendar as calendars
+from workflows import lifecycle_effects as e
 from workflows import policies as policy_data
-from workflows.calendar import WorkingCalendar
 from workflows.errors import Conflict, Forbidden, Invalid
-from workflows.policies import Policy, PolicySet
+from workflows.policies import PolicySet
 
 S = CaseStatus
 STAFF = frozenset({Role.officer, Role.head, Role.admin})
 DESK = STAFF | {Role.clerk}
-
-
-@dataclass
-class Context:
-    """What an effect may read and change."""
-
-    session: Session
-    case: Case
-    actor: User | None
-    now: datetime
-    fields: Any
-    policy: Policy
-    calendar: WorkingCalendar
-    data: dict[str, Any] = field(default_factory=dict)
-    target: CaseStatus | None = None
 
 
 @dataclass(frozen=True)
@@ -50,169 +35,44 @@ class Transition:
     target: CaseStatus | None  # None: the status stays (or the effect decides)
     roles: frozenset[Role]
     fields: type[f.Fields]
-    effect: Callable[[Context], None]
+    effect: Callable[[e.Context], None]
     kinds: frozenset[CaseKind] | None = None
     public: bool = True  # offered at POST /cases/{id}/actions/{action}
 
 
-def _accept(ctx: Context) -> None:
-    case = ctx.case
-    case.accepted_at = ctx.now
-    if ctx.policy.resolve.start == "acceptance":
-        _start_clock(case, ctx.now, "acceptance")
-    else:
-        _start_clock(case, case.received_at, "receipt")
-
-
-def _transfer(ctx: Context) -> None:
-    case, target = ctx.case, ctx.fields.agency_id
-    _check_open_agency(ctx.session, target, other_than=case.agency_id)
-    held = ctx.session.scalars(
-        sa.select(CaseEvent.agency_id).where(CaseEvent.case_id == case.id).distinct()
-    )
-    bounced = target in set(held)
-    ctx.data.update(from_agency_id=case.agency_id, to_agency_id=target, ping_pong=bounced)
-    case.agency_id, case.assignee_id, case.accepted_at = target, None, None
-    case.transfer_count += 1
-    case.ping_pong = case.ping_pong or bounced
-    case.extensions_used = 0
-    _start_clock(case, ctx.now, "transfer")
-
-
-def _reorganise(ctx: Context) -> None:
-    """The agency was dissolved: the case moves to the successor, its clock keeps running."""
-    ctx.data.update(from_agency_id=ctx.case.agency_id, to_agency_id=ctx.fields.agency_id)
-    ctx.case.agency_id, ctx.case.assignee_id = ctx.fields.agency_id, None
-
-
-def _assign(ctx: Context) -> None:
-    user = ctx.session.get(User, ctx.fields.assignee_id)
-    if (
-        user is None
-        or not user.is_active
-        or user.agency_id != ctx.case.agency_id
-        or user.role not in (Role.officer, Role.head)
-    ):
-        raise Invalid("the assignee must be an active officer or head of the case's agency")
-    ctx.case.assignee_id = user.id
-
-
-def _request_documents(ctx: Context) -> None:
-    ctx.case.paused_at = ctx.now
-
-
-def _documents_received(ctx: Context) -> None:
-    case = ctx.case
-    ctx.data["paused_from"] = case.paused_at.isoformat()
-    if ctx.policy.on_documents == "restart":
-        ctx.data["restarted"] = True
-        _start_clock(case, ctx.now, "restart")
-    else:
-        units = deadlines.paused_units(
-            paused_at=case.paused_at,
-            resumed_at=ctx.now,
-            unit=ctx.policy.resolve.unit,
-            calendar=ctx.calendar,
-        )
-        ctx.data["paused_units"] = units
-        case.paused_units += units
-    case.paused_at = None
-
-
-def _extend(ctx: Context) -> None:
-    case, policy = ctx.case, ctx.policy
-    complexity = ctx.fields.complexity or case.complexity
-    allowed = policy.extensions_allowed(complexity)
-    if case.extensions_used >= allowed:
-        raise Invalid(
-            f"policy {policy.version} allows {allowed} extension(s) for a {complexity} case; "
-            f"{case.extensions_used} used"
-        )
-    case.complexity = complexity
-    case.extensions_used += 1
-    ctx.data["units"] = policy.extension_length
-    ctx.data["unit"] = policy.resolve.unit
-
-
-def _resolve(ctx: Context) -> None:
-    ctx.case.resolved_at = ctx.now
-    ctx.case.resolved_due_at = ctx.case.due_at
-
-
-def _close(ctx: Context) -> None:
-    ctx.case.closed_at = ctx.now
-
-
-def _reopen(ctx: Context) -> None:
-    case = ctx.case
-    case.resolved_at = case.closed_at = case.resolved_due_at = None
-    case.extensions_used = 0
-    _start_clock(case, ctx.now, "reopen")
-
-
-def _nothing(ctx: Context) -> None:
-    return None
-
-
-def _reset_date(ctx: Context) -> None:
-    case, policy, new_day = ctx.case, ctx.policy, ctx.fields.new_due_date
-    if case.date_reset_used or policy.date_resets < 1:
-        raise Invalid("the return date may be reset only once")
-    if case.due_at is not None and new_day <= deadlines.local_date(case.due_at):
-        raise Invalid("the new return date must be later than the current one")
-    if not ctx.calendar.is_working_day(new_day):
-        raise Invalid("the new return date must be a working day")
-    case.date_reset_used = True
-    case.reset_due_at = deadlines.end_of_day(new_day)
-
-
-def _conclude(ctx: Context) -> None:
-    case, fields = ctx.case, ctx.fields
-    if fields.outcome == "closed":
-        case.closed_at = ctx.now
-        ctx.target = S.closed
-        return
-    ctx.target = S.accepted
-    case.paused_at = None
-    case.assignee_id = fields.responsible_user_id
-    _start_clock(case, ctx.now, "directive")
-    case.reset_due_at = fields.due_at
-
-
-# The lifecycle of DESIGN.md: action -> where from, where to, who, with which fields.
 TRANSITIONS: dict[str, Transition] = {
-    "accept": Transition(frozenset({S.received}), S.accepted, STAFF, f.Note, _accept),
-    "decline": Transition(frozenset({S.received}), S.declined, STAFF, f.Reason, _nothing),
+    "accept": Transition(frozenset({S.received}), S.accepted, STAFF, f.Note, e.accept),
+    "decline": Transition(frozenset({S.received}), S.declined, STAFF, f.Reason, e.nothing),
     "transfer": Transition(
-        frozenset({S.received, S.accepted}), S.received, STAFF, f.Transfer, _transfer
+        frozenset({S.received, S.accepted}), S.received, STAFF, f.Transfer, e.transfer
     ),
-    "assign": Transition(frozenset(OPEN_STATUSES), None, STAFF, f.Assign, _assign),
+    "assign": Transition(frozenset(OPEN_STATUSES), None, STAFF, f.Assign, e.assign),
     "request_documents": Transition(
-        frozenset({S.accepted}), S.on_hold, STAFF, f.RequestDocuments, _request_documents
+        frozenset({S.accepted}), S.on_hold, STAFF, f.RequestDocuments, e.request_documents
     ),
     "documents_received": Transition(
-        frozenset({S.on_hold}), S.accepted, DESK, f.Note, _documents_received
+        frozenset({S.on_hold}), S.accepted, DESK, f.Note, e.documents_received
     ),
-    "extend": Transition(frozenset({S.accepted, S.on_hold}), None, STAFF, f.Extend, _extend),
+    "extend": Transition(frozenset({S.accepted, S.on_hold}), None, STAFF, f.Extend, e.extend),
     "reset_date": Transition(
         frozenset({S.accepted, S.on_hold}),
         None,
         STAFF,
         f.ResetDate,
-        _reset_date,
+        e.reset_date,
         kinds=frozenset({CaseKind.dossier}),
     ),
-    "resolve": Transition(frozenset({S.accepted}), S.resolved, STAFF, f.Resolve, _resolve),
-    "close": Transition(frozenset({S.resolved}), S.closed, STAFF, f.Note, _close),
-    "reopen": Transition(frozenset({S.resolved, S.closed}), S.accepted, STAFF, f.Reason, _reopen),
-    "withdraw": Transition(frozenset(OPEN_STATUSES), S.withdrawn, DESK, f.Reason, _nothing),
+    "resolve": Transition(frozenset({S.accepted}), S.resolved, STAFF, f.Resolve, e.resolve),
+    "close": Transition(frozenset({S.resolved}), S.closed, STAFF, f.Note, e.close),
+    "reopen": Transition(frozenset({S.resolved, S.closed}), S.accepted, STAFF, f.Reason, e.reopen),
+    "withdraw": Transition(frozenset(OPEN_STATUSES), S.withdrawn, DESK, f.Reason, e.nothing),
     # Called by workflows/, never offered over the case actions endpoint.
     "conclude": Transition(
         frozenset(OPEN_STATUSES),
         None,
         frozenset({Role.inspector, Role.admin}),
         f.Conclude,
-        _conclude,
+        e.conclude,
         public=False,
     ),
     "reorganise": Transition(
@@ -220,7 +80,7 @@ TRANSITIONS: dict[str, Transition] = {
         None,
         frozenset({Role.admin}),
         f.Reorganise,
-        _reorganise,
+        e.reorganise,
         public=False,
     ),
 }
@@ -258,7 +118,7 @@ def apply(
     if case.status not in transition.sources:
         raise Invalid(f"a {case.status} case cannot be given the action {action}")
     policy = (policies or policy_data.default()).version(case.policy_version)
-    ctx = Context(
+    ctx = e.Context(
         session=session,
         case=case,
         actor=actor,
@@ -281,12 +141,12 @@ def open_case(
         case.kind, deadlines.local_date(case.received_at)
     )
     case.policy_version = policy.version
-    _start_clock(case, case.received_at, "receipt")
+    e.start_clock(case, case.received_at, "receipt")
     case.status = S.received
     case.updated_at = now
     session.add(case)
     session.flush()
-    ctx = Context(
+    ctx = e.Context(
         session=session,
         case=case,
         actor=actor,
@@ -299,7 +159,7 @@ def open_case(
     return case
 
 
-def _record(ctx: Context, *, action: str, data: dict[str, Any]) -> None:
+def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
     case = ctx.case
     from_status = None if action == "receive" else case.status
     if ctx.target is not None:
@@ -322,11 +182,6 @@ def _record(ctx: Context, *, action: str, data: dict[str, Any]) -> None:
     escalation.reschedule(session=ctx.session, case=case, now=ctx.now)
     ctx.session.add(case)
     ctx.session.flush()
-
-
-def _start_clock(case: Case, at: datetime, event: str) -> None:
-    case.clock_started_at, case.clock_event = at, event
-    case.paused_units, case.paused_at, case.reset_due_at = 0, None, None
 
 
 def _claim_version(*, session: Session, case: Case, version: int) -> None:
@@ -354,14 +209,6 @@ def _guard(*, session: Session, case: Case, actor: User, transition: Transition,
             raise Forbidden("the case belongs to an agency outside yours")
     elif actor.agency_id != case.agency_id:
         raise Forbidden("the case belongs to another agency")
-
-
-def _check_open_agency(session: Session, agency_id: int, *, other_than: int) -> None:
-    agency = session.get(Agency, agency_id)
-    if agency is None or agency.dissolved_at is not None:
-        raise Invalid(f"agency {agency_id} does not exist or was dissolved")
-    if agency.id == other_than:
-        raise Invalid("the case is already at that agency")
 
 
 def _describe(exc: ValidationError) -> str:
