@@ -61,8 +61,11 @@ class WorkingCalendar:
         return day
 
     def add_working_days(self, start: date, n: int) -> date:
-        """The n-th working day after `start` (start itself not counted); n >= 0."""
-        day = start
+        """The n-th working day after `start` (start itself not counted); n >= 0.
+
+        n = 0 gives `start` if it is a working day, else the next one.
+        """
+        day = self.next_working_day(start) if n == 0 else start
         for _ in range(n):
             day = self.next_working_day(day + timedelta(days=1))
         return day

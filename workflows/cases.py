@@ -85,7 +85,7 @@ def intake(
     if idempotency_key is not None:
         first = session.exec(select(Case).where(Case.idempotency_key == idempotency_key)).first()
         if first is not None:
-            if first.idempotency_hash != digest:
+            if first.idempotency_hash != digest or first.created_by_id != actor.id:
                 raise Invalid("this Idempotency-Key was used with a different request body")
             return Intake(case=first, created=False, duplicates=[])
     if actor.role not in INTAKE_ROLES:

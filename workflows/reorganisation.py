@@ -43,7 +43,7 @@ def dissolve(
             session=session,
             case=case,
             action="reorganise",
-            actor=None,
+            actor=actor,
             now=now,
             agency_id=successor.id,
             reason=reason,

@@ -74,7 +74,7 @@ def test_backlog_intake_is_overdue_at_once(client, desk):
     assert [c["id"] for c in listed["items"]] == [response.json()["id"]]
 
 
-def test_idempotency_key_returns_the_first_case(client, session, desk):
+def test_idempotency_key_returns_the_first_case(client, session, desk, auth):
     key = {"Idempotency-Key": "a2c1f0d6-retry"}
     body = case_body(desk["commune"])
     first = client.post("/api/v1/cases", json=body, headers={**desk["h_clerk"], **key})
@@ -85,6 +85,9 @@ def test_idempotency_key_returns_the_first_case(client, session, desk):
         "/api/v1/cases", json={**body, "title": "Khác"}, headers={**desk["h_clerk"], **key}
     )
     assert other.status_code == 422
+    someone_else = auth(client, make_user(session, Role.clerk, desk["commune"]))
+    replayed = client.post("/api/v1/cases", json=body, headers={**someone_else, **key})
+    assert replayed.status_code == 422  # a key never hands one user's case to another
     assert count(session, Case) == 1
 
 

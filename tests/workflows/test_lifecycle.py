@@ -66,28 +66,33 @@ def fields_for(action, office):
 
 
 @pytest.mark.parametrize("state", STATES)
-@pytest.mark.parametrize("action", list(EXPECTED))
-def test_every_state_and_action(engine, session, office, state, action):
+def test_every_action_from_each_state(engine, session, office, state):
+    """Allowed actions move the case as DESIGN.md says; the others are 422 and write nothing."""
     officer = office["officer"]
-    case = make_case(engine, officer, office["agency"], now=NOW, kind=KIND.get(action, "complaint"))
-    for step, fields in PATHS[state]:
-        case = act(engine, case, step, officer, now=NOW, **fields)
-    assert case.status == state
-    events_before = session.exec(select(func.count()).select_from(CaseEvent)).one()
-    target = EXPECTED[action].get(state)
-    if target is None:
-        with pytest.raises(Invalid):
-            act(engine, case, action, officer, now=LATER, **fields_for(action, office))
-        session.expire_all()
-        stored = session.get(Case, case.id)
-        assert (stored.status, stored.version) == (state, case.version)
-        assert session.exec(select(func.count()).select_from(CaseEvent)).one() == events_before
-    else:
+    wrong = []
+    for action, targets in EXPECTED.items():
+        kind = KIND.get(action, "complaint")
+        case = make_case(engine, officer, office["agency"], now=NOW, kind=kind)
+        for step, fields in PATHS[state]:
+            case = act(engine, case, step, officer, now=NOW, **fields)
+        assert case.status == state
+        events_before = session.exec(select(func.count()).select_from(CaseEvent)).one()
+        target = targets.get(state)
+        if target is None:
+            with pytest.raises(Invalid):
+                act(engine, case, action, officer, now=LATER, **fields_for(action, office))
+            session.expire_all()
+            stored = session.get(Case, case.id)
+            events = session.exec(select(func.count()).select_from(CaseEvent)).one()
+            if (stored.status, stored.version, events) != (state, case.version, events_before):
+                wrong.append(f"{action} from {state} wrote something")
+            continue
         moved = act(engine, case, action, officer, now=LATER, **fields_for(action, office))
-        assert moved.status == target
-        assert moved.version == case.version + 1
         last = session.exec(select(CaseEvent).order_by(CaseEvent.id.desc())).first()
-        assert (last.action, last.from_status, last.to_status) == (action, state, target)
+        got = (moved.status, moved.version, last.action, last.from_status, last.to_status)
+        if got != (target, case.version + 1, action, state, target):
+            wrong.append(f"{action} from {state}: {got}")
+    assert wrong == []
 
 
 @pytest.mark.parametrize(
