@@ -5,7 +5,16 @@ from sqlalchemy import text
 
 from api import errors
 from api.deps import SessionDep
-from api.routes import agencies, auth, notifications, users
+from api.routes import (
+    agencies,
+    auth,
+    calendar,
+    cases,
+    notifications,
+    public,
+    reorganisation,
+    users,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -18,7 +27,7 @@ def create_app() -> FastAPI:
     )
     errors.install(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, agencies, users, notifications):
+    for module in (auth, agencies, reorganisation, users, cases, public, calendar, notifications):
         api.include_router(module.router)
     app.include_router(api)
 

@@ -92,6 +92,8 @@ class CasePublic(SQLModel):
     long_pending: bool
     complexity: Complexity
     policy_version: str
+    paused_at: datetime | None
+    date_reset_used: bool
     version: int
 
 
@@ -136,8 +138,14 @@ class Case(SQLModel, table=True):
     clock_started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     paused_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     policy_version: str = Field(default="", max_length=64)
+    # What started the running clock: receipt, transfer, acceptance, restart, reopen, directive.
+    clock_event: str = Field(default="receipt", max_length=16)
+    # Clock time lost to pauses since clock_started_at, in the policy's unit.
+    paused_units: int = 0
     extensions_used: int = 0
     date_reset_used: bool = False
+    # The new return date promised with the apology (dossiers; at most once).
+    reset_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     transfer_count: int = 0
     ping_pong: bool = False

@@ -1,0 +1,141 @@
+"""Cases: intake, listing, detail, lifecycle actions, history and the deadline explanation."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Header, Query, Response, status
+from pydantic import BaseModel, Field, ValidationError
+from sqlmodel import select
+
+from api.deps import CurrentCase, CurrentUser, Now, SessionDep
+from models import CaseCreate, CaseEvent, CaseEventPublic, CaseKind, CasePublic, CaseStatus
+from workflows import cases, explanation, lifecycle
+from workflows.errors import Invalid, NotFound
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+
+class CaseSummary(BaseModel):
+    id: int
+    code: str
+    title: str
+    status: CaseStatus
+    received_at: datetime
+
+
+class CaseIntakePublic(CasePublic):
+    # Open cases of the same citizen at the same agency with a similar title.
+    possible_duplicates: list[CaseSummary] = []
+
+
+class CasePage(BaseModel):
+    items: list[CasePublic]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_case(
+    data: CaseCreate,
+    session: SessionDep,
+    user: CurrentUser,
+    now: Now,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=128)] = None,
+) -> CaseIntakePublic:
+    result = cases.intake(
+        session=session, data=data, actor=user, now=now, idempotency_key=idempotency_key
+    )
+    session.commit()
+    if not result.created:
+        response.status_code = status.HTTP_200_OK
+    public = cases.to_public(result.case, now=now)
+    return CaseIntakePublic(
+        **public.model_dump(),
+        possible_duplicates=[
+            CaseSummary.model_validate(c, from_attributes=True) for c in result.duplicates
+        ],
+    )
+
+
+@router.get("")
+def list_cases(
+    session: SessionDep,
+    user: CurrentUser,
+    now: Now,
+    status_: Annotated[CaseStatus | None, Query(alias="status")] = None,
+    kind: CaseKind | None = None,
+    agency_id: int | None = None,
+    overdue: bool | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    received_before: datetime | None = None,
+    received_after: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> CasePage:
+    for instant in (received_before, received_after):
+        if instant is not None and instant.tzinfo is None:
+            raise Invalid("received_before and received_after must carry a timezone")
+    filters = cases.CaseFilter(
+        status=status_,
+        kind=kind,
+        agency_id=agency_id,
+        overdue=overdue,
+        q=q,
+        received_before=received_before,
+        received_after=received_after,
+        limit=limit,
+        offset=offset,
+    )
+    rows, total = cases.search(session=session, user=user, filters=filters, now=now)
+    return CasePage(
+        items=[cases.to_public(c, now=now) for c in rows], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get("/{case_id}")
+def get_case(case: CurrentCase, now: Now) -> CasePublic:
+    return cases.to_public(case, now=now)
+
+
+class ActionBody(BaseModel):
+    version: int = Field(strict=True, ge=1)
+
+
+@router.post("/{case_id}/actions/{action}")
+def act(
+    action: str,
+    case: CurrentCase,
+    session: SessionDep,
+    user: CurrentUser,
+    now: Now,
+    body: Annotated[dict[str, Any], Body()],
+) -> CasePublic:
+    if action not in lifecycle.PUBLIC_ACTIONS:
+        raise NotFound(f"no action {action!r}; one of: {', '.join(lifecycle.PUBLIC_ACTIONS)}")
+    fields = dict(body)
+    try:
+        version = ActionBody.model_validate({"version": fields.pop("version", None)}).version
+    except ValidationError:
+        raise Invalid("version: the positive integer you last read is required") from None
+    lifecycle.apply(
+        session=session, case=case, action=action, actor=user, now=now, version=version, **fields
+    )
+    session.commit()
+    return cases.to_public(case, now=now)
+
+
+@router.get("/{case_id}/events")
+def list_events(case: CurrentCase, session: SessionDep) -> list[CaseEventPublic]:
+    rows = session.exec(
+        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
+    )
+    return list(rows)
+
+
+@router.get("/{case_id}/deadline")
+def explain_deadline(
+    case: CurrentCase, session: SessionDep, now: Now, lang: Literal["vi", "en"] = "vi"
+) -> dict[str, Any]:
+    return explanation.explain(session=session, case=case, now=now, lang=lang)

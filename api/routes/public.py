@@ -1,0 +1,58 @@
+"""The citizen's look-up: a tracking code plus the last digits of the phone; nothing personal."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlmodel import select
+
+from api.deps import SessionDep
+from models import Agency, Case, CaseKind, CaseStatus
+from workflows.errors import NotFound
+
+router = APIRouter(prefix="/public", tags=["public"])
+
+STATUS_VI = {
+    CaseStatus.received: "Đã tiếp nhận",
+    CaseStatus.accepted: "Đang giải quyết",
+    CaseStatus.on_hold: "Chờ công dân bổ sung hồ sơ",
+    CaseStatus.resolved: "Đã có kết quả",
+    CaseStatus.closed: "Đã kết thúc",
+    CaseStatus.declined: "Không thụ lý",
+    CaseStatus.withdrawn: "Đã rút đơn",
+}
+
+
+class PublicCase(BaseModel):
+    code: str
+    kind: CaseKind
+    status: CaseStatus
+    status_text: str
+    received_at: datetime
+    due_at: datetime | None
+    resolved_at: datetime | None
+    agency_name: str
+
+
+@router.get("/cases/{code}")
+def look_up(
+    code: str,
+    session: SessionDep,
+    phone_last4: Annotated[str, Query(pattern=r"^[0-9]{4}$")],
+) -> PublicCase:
+    case = session.exec(select(Case).where(Case.code == code.strip().upper())).first()
+    digits = (case.phone_digits or "") if case else ""
+    if case is None or len(digits) < 4 or digits[-4:] != phone_last4:
+        raise NotFound("no case with this code and these digits")
+    agency = session.get(Agency, case.agency_id)
+    return PublicCase(
+        code=case.code,
+        kind=case.kind,
+        status=case.status,
+        status_text=STATUS_VI[case.status],
+        received_at=case.received_at,
+        due_at=case.due_at,
+        resolved_at=case.resolved_at,
+        agency_name=agency.name,
+    )
