@@ -17,6 +17,7 @@ from models.case import (
     CodeCounter,
     Complexity,
 )
+from models.escalation import EscalationStep
 from models.notification import Notification, NotificationState
 from models.user import Role, User, UserCreate, UserPublic
 
@@ -38,6 +39,7 @@ __all__ = [
     "Citizen",
     "CodeCounter",
     "Complexity",
+    "EscalationStep",
     "Notification",
     "NotificationState",
     "Role",
