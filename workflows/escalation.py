@@ -15,9 +15,9 @@ from sqlmodel import Session
 
 from models import Case, CaseEvent, CaseStatus, EscalationStep, Role, User
 from models.db import is_postgres
-from notifications.outbox import enqueue
 from workflows.errors import Conflict, Forbidden, Invalid
-from workflows.escalation_targets import Person, Tree
+from workflows.escalation_mail import notify
+from workflows.escalation_targets import Tree
 from workflows.ladder import Applied, Policy, Step, load_policy
 
 RUNNING = (CaseStatus.received, CaseStatus.accepted)
@@ -131,7 +131,7 @@ def apply_batch(
                 targets=step.notify, agency_id=case.agency_id, assignee_id=case.assignee_id
             )
             sent = [
-                _notify(session, case, key, step, target, person, now, send_after, base_url)
+                notify(session, case, key, step, target, person, now, send_after, base_url, tree)
                 for target, person in people.people
             ]
             result.notifications += sum(sent)
@@ -201,46 +201,6 @@ def _event_action(step: Step) -> str:
     if step.long_pending:
         return "flagged_for_inspection"
     return "escalation" if (step.level or 0) > 0 else "reminder"
-
-
-def _template(target: str) -> str:
-    if target == "officer":
-        return "officer_reminder"
-    return "head_escalation" if target == "head" else "parent_escalation"
-
-
-def _notify(session, case, key, step, target, person: Person, now, send_after, base_url) -> bool:
-    context = step_context(case=case, step=step, now=now, base_url=base_url)
-    context.update(recipient_name=person.name, target=target)
-    return enqueue(
-        session=session,
-        key=f"esc:{case.id}:{key}:{step.key}:{person.user_id}",
-        template=_template(target),
-        recipient=person.email,
-        recipient_name=person.name,
-        context=context,
-        now=now,
-        case_id=case.id,
-        send_after=send_after,
-    )
-
-
-def step_context(*, case: Case, step: Step, now: datetime, base_url: str) -> dict[str, Any]:
-    """What the escalation templates show about the case and the step."""
-    overdue_days = (now - case.due_at).days if case.due_at and now > case.due_at else 0
-    return {
-        "case_id": case.id,
-        "code": case.code,
-        "title": case.title,
-        "kind": str(case.kind),
-        "status": str(case.status),
-        "agency_id": case.agency_id,
-        "due_at": case.due_at.isoformat() if case.due_at else None,
-        "overdue_days": overdue_days,
-        "step": step.key,
-        "level": step.level,
-        "url": f"{base_url.rstrip('/')}/cases/{case.id}" if base_url else f"/cases/{case.id}",
-    }
 
 
 def acknowledge(*, session: Session, case: Case, actor: User, now: datetime) -> Case:
