@@ -2,7 +2,7 @@
 
 Why a flow: delivery is retried and idempotent, separate from the transactions that write the
 outbox, and runs on the same schedule as the sweep (APScheduler or a Prefect deployment).
-The sending itself is `notifications.delivery.deliver_due(*, session, now, settings)`.
+The sending itself is `notifications.delivery.deliver_due(*, engine, settings, now)`.
 """
 
 from datetime import UTC, datetime
@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from prefect import flow, task
 
 from dondoc.settings import get_settings
-from models.db import get_engine, session_scope
+from models.db import get_engine
 
 
 @task(retries=2, retry_delay_seconds=[5, 15])
@@ -20,9 +20,11 @@ def deliver_due_batch(now: datetime) -> str:
         from notifications.delivery import deliver_due
     except ImportError as exc:
         return f"not available ({exc})"
-    with session_scope(get_engine()) as session:
-        result = deliver_due(session=session, now=now, settings=get_settings())
-    return str(result)
+    report = deliver_due(engine=get_engine(), settings=get_settings(), now=now)
+    return (
+        f"{report.sent} sent, {report.retrying} to retry, {report.failed} failed "
+        f"({report.transport})"
+    )
 
 
 @flow(name="deliver-notifications")

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from models import Case, CaseEvent, CaseStatus, EscalationStep, Role, User
 from models.db import is_postgres
 from workflows.errors import Conflict, Forbidden, Invalid
-from workflows.escalation_mail import notify
+from workflows.escalation_mail import case_dict, enqueue_many, notification_row
 from workflows.escalation_targets import Tree
 from workflows.ladder import Applied, Policy, Step, load_policy
 
@@ -116,7 +116,7 @@ def apply_batch(
         applied_by_case[(row.case_id, row.deadline_key)].append(row)
     tree = Tree.load(session=session, assignee_ids={c.assignee_id for c in cases if c.assignee_id})
     send_after = policy.send_after(now)
-    step_rows, events, case_updates = [], [], []
+    step_rows, events, mails, case_updates = [], [], [], []
     for case in cases:
         result.cases += 1
         if case.status not in RUNNING or case.due_at is None:
@@ -126,15 +126,29 @@ def apply_batch(
         applied = _applied(applied_by_case[(case.id, key)])
         plan = policy.plan(kind=case.kind, due_at=case.due_at, applied=applied, now=now)
         level, long_pending = max((a.level or 0 for a in applied.values()), default=0), False
+        context_case = None
         for step, scheduled_at in plan.due:
             people = tree.resolve(
                 targets=step.notify, agency_id=case.agency_id, assignee_id=case.assignee_id
             )
-            sent = [
-                notify(session, case, key, step, target, person, now, send_after, base_url, tree)
+            if people.people and context_case is None:
+                context_case = case_dict(
+                    session=session, case=case, now=now, base_url=base_url, tree=tree
+                )
+            mails.extend(
+                notification_row(
+                    case=case,
+                    key=key,
+                    step=step,
+                    target=target,
+                    person=person,
+                    now=now,
+                    send_after=send_after,
+                    context_case=context_case,
+                    tree=tree,
+                )  # fmt: skip
                 for target, person in people.people
-            ]
-            result.notifications += sum(sent)
+            )
             result.steps += 1
             level = max(level, step.level or 0)
             long_pending = long_pending or step.long_pending
@@ -184,6 +198,7 @@ def apply_batch(
     if step_rows:
         session.execute(insert(EscalationStep), step_rows)
         session.execute(insert(CaseEvent), events)
+    result.notifications = enqueue_many(session=session, rows=mails)
     _update_cases(session, case_updates)
     return result
 

@@ -1,13 +1,15 @@
 """The outbox rows of an escalation step: template, recipient and context."""
 
 from datetime import datetime
+from functools import cache
+from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from models import Case
-from notifications.outbox import enqueue
+from models import Case, Notification, NotificationState
 from workflows.escalation_targets import Person, Tree
-from workflows.ladder import load_policy
+from workflows.ladder import Step, load_policy
 
 
 def _template(target: str) -> str:
@@ -16,26 +18,44 @@ def _template(target: str) -> str:
     return "head_escalation" if target == "head" else "parent_escalation"
 
 
-def notify(session, case, key, step, target, person: Person, now, send_after, base_url, tree):
-    context = {
-        "case": case_dict(session=session, case=case, now=now, base_url=base_url, tree=tree),
-        "step": step.key,
-        "level": step.level,
-        "target": target,
-        # For the parent's mail: the head below, who did not act.
-        "head_name": _head_below(tree, case.agency_id, target),
-    }
-    return enqueue(
-        session=session,
-        key=f"esc:{case.id}:{key}:{step.key}:{person.user_id}",
+def notification_row(
+    *, case: Case, key: str, step: Step, target: str, person: Person, now: datetime,
+    send_after: datetime | None, context_case: dict[str, Any], tree: Tree,
+) -> dict[str, Any]:  # fmt: skip
+    """One outbox row for one person told by a step; its key makes it once per person."""
+    return dict(
+        idempotency_key=f"esc:{case.id}:{key}:{step.key}:{person.user_id}",
         template=_template(target),
         recipient=person.email,
         recipient_name=person.name,
-        context=context,
-        now=now,
+        context={
+            "case": context_case,
+            "step": step.key,
+            "level": step.level,
+            "target": target,
+            # For the parent's mail: the head below, who did not act.
+            "head_name": _head_below(tree, case.agency_id, target),
+        },
         case_id=case.id,
-        send_after=send_after,
+        language="vi",
+        state=NotificationState.pending,
+        attempts=0,
+        next_attempt_at=send_after or now,
+        created_at=now,
     )
+
+
+def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> int:
+    """The batch form of notifications.outbox.enqueue: the same rows, the same rule (a row
+    whose key exists is not written again), one statement for the whole batch."""
+    if not rows:
+        return 0
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Notification).on_conflict_do_nothing(
+        index_elements=["idempotency_key"]
+    )
+    written = session.connection().execute(statement, rows).rowcount
+    return written if written is not None and written >= 0 else len(rows)
 
 
 def _head_below(tree: Tree, agency_id: int, target: str) -> str:
@@ -47,12 +67,18 @@ def _head_below(tree: Tree, agency_id: int, target: str) -> str:
     return names[0] if names else ""
 
 
-def case_dict(*, session: Session, case: Case, now: datetime, base_url: str, tree: Tree) -> dict:
-    """The case as the templates see it: notifications.context.case_context once it exists."""
+@cache
+def _shared_case_context():
     try:
         from notifications.context import case_context
     except ImportError:  # built in parallel (issue 3); the same keys until it is merged
-        case_context = None
+        return None
+    return case_context
+
+
+def case_dict(*, session: Session, case: Case, now: datetime, base_url: str, tree: Tree) -> dict:
+    """The case as the templates see it: notifications.context.case_context once it exists."""
+    case_context = _shared_case_context()
     if case_context is not None:
         return case_context(session=session, case=case, now=now, base_url=base_url)
     tz = load_policy().tz

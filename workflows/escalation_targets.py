@@ -38,22 +38,28 @@ class Resolved:
 class Tree:
     """A snapshot of the agency tree with each agency's active head."""
 
-    def __init__(self, nodes: dict[int, AgencyNode], officers: dict[int, Person]):
+    def __init__(self, nodes: dict[int, AgencyNode], officers: dict[int, Person], keep=()):
         self.nodes = nodes
         self.officers = officers
+        # The Agency rows stay referenced for the batch, so the session's (weak) identity
+        # map answers session.get(Agency, id) without a query.
+        self._keep = list(keep)
 
     @classmethod
     def load(cls, *, session: Session, assignee_ids: set[int]) -> "Tree":
         rows = session.execute(
-            select(
-                Agency.id, Agency.name, Agency.parent_id, User.id, User.full_name, User.email
-            ).outerjoin(User, (User.id == Agency.head_user_id) & User.is_active)
-        )
-        nodes = {
-            agency_id: AgencyNode(
-                agency_id, name, parent_id, Person(uid, full, email) if uid and email else None
+            select(Agency, User.id, User.full_name, User.email).outerjoin(
+                User, (User.id == Agency.head_user_id) & User.is_active
             )
-            for agency_id, name, parent_id, uid, full, email in rows
+        ).all()
+        nodes = {
+            agency.id: AgencyNode(
+                agency.id,
+                agency.name,
+                agency.parent_id,
+                Person(uid, full, email) if uid and email else None,
+            )
+            for agency, uid, full, email in rows
         }
         officers = {}
         if assignee_ids:
@@ -63,7 +69,7 @@ class Tree:
                 )
             )
             officers = {uid: Person(uid, full, email) for uid, full, email in users if email}
-        return cls(nodes, officers)
+        return cls(nodes, officers, keep=[row[0] for row in rows])
 
     def chain(self, agency_id: int) -> list[AgencyNode]:
         """The agency and its ancestors, nearest first (stops on a cycle or a missing node)."""

@@ -24,11 +24,13 @@ def _vn_calendar() -> holidays.HolidayBase:
     return holidays.VN()
 
 
+@cache
 def is_working_day(day: date) -> bool:
     """Not a weekend (unless a working Saturday) and not a Vietnamese public holiday."""
     return _vn_calendar().is_working_day(day)
 
 
+@cache
 def add_working_days(day: date, n: int) -> date:
     """The n-th working day after `day` (before it when n < 0); `day` itself when n == 0."""
     return day if n == 0 else _vn_calendar().get_nth_working_day(day, n)
