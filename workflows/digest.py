@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Agency, Case, User
+from models import Agency, Case, Notification, User
 from notifications.outbox import enqueue
 from workflows.agencies import subtree_ids
 from workflows.escalation import RUNNING
@@ -50,9 +50,16 @@ def write_digests(*, session: Session, as_of: datetime, base_url: str = "") -> i
         name = ", ".join(a.name for a in agencies)
         context = _context(session=session, cases=cases, now=as_of, base_url=base_url, name=name)
         head = heads[head_id]
-        written += enqueue(
+        key = f"digest:{head_id}:{day.isoformat()}"
+        # Counted by a look-up: enqueue's own answer is not reliable on PostgreSQL (psycopg
+        # reports rowcount -1 for this statement under SQLAlchemy 2.1).
+        exists = session.scalar(select(Notification.id).where(Notification.idempotency_key == key))
+        if exists is not None:
+            continue
+        written += 1
+        enqueue(
             session=session,
-            key=f"digest:{head_id}:{day.isoformat()}",
+            key=key,
             template="daily_digest",
             recipient=head.email,
             recipient_name=head.full_name,
