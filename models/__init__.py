@@ -17,6 +17,7 @@ from models.case import (
     CodeCounter,
     Complexity,
 )
+from models.escalation import EscalationStep
 from models.notification import (
     DeliveryAttempt,
     DeliveryAttemptPublic,
@@ -46,6 +47,7 @@ __all__ = [
     "Complexity",
     "DeliveryAttempt",
     "DeliveryAttemptPublic",
+    "EscalationStep",
     "Notification",
     "NotificationPublic",
     "NotificationState",
