@@ -17,6 +17,21 @@ from models.case import (
     CodeCounter,
     Complexity,
 )
+from models.inspection import (
+    ConclusionCreate,
+    ConclusionOutcome,
+    ConclusionPublic,
+    Inspection,
+    InspectionConclusion,
+    InspectionCreate,
+    InspectionKind,
+    InspectionMeasure,
+    InspectionMember,
+    InspectionPublic,
+    MeasureCreate,
+    MeasureKind,
+    MeasurePublic,
+)
 from models.notification import Notification, NotificationState
 from models.user import Role, User, UserCreate, UserPublic
 
@@ -38,6 +53,19 @@ __all__ = [
     "Citizen",
     "CodeCounter",
     "Complexity",
+    "ConclusionCreate",
+    "ConclusionOutcome",
+    "ConclusionPublic",
+    "Inspection",
+    "InspectionConclusion",
+    "InspectionCreate",
+    "InspectionKind",
+    "InspectionMeasure",
+    "InspectionMember",
+    "InspectionPublic",
+    "MeasureCreate",
+    "MeasureKind",
+    "MeasurePublic",
     "Notification",
     "NotificationState",
     "Role",
