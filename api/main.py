@@ -14,6 +14,7 @@ from api.routes import (
     calendar,
     cases,
     escalation,
+    inspections,
     notifications,
     public,
     reorganisation,
@@ -56,6 +57,7 @@ def create_app() -> FastAPI:
         public,
         calendar,
         notifications,
+        inspections,
     ):
         api.include_router(module.router)
     app.include_router(api)

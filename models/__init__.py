@@ -18,6 +18,21 @@ from models.case import (
     Complexity,
 )
 from models.escalation import EscalationStep
+from models.inspection import (
+    ConclusionCreate,
+    ConclusionOutcome,
+    ConclusionPublic,
+    Inspection,
+    InspectionConclusion,
+    InspectionCreate,
+    InspectionKind,
+    InspectionMeasure,
+    InspectionMember,
+    InspectionPublic,
+    MeasureCreate,
+    MeasureKind,
+    MeasurePublic,
+)
 from models.notification import (
     DeliveryAttempt,
     DeliveryAttemptPublic,
@@ -28,6 +43,19 @@ from models.notification import (
 from models.user import Role, User, UserCreate, UserPublic
 
 __all__ = [
+    "ConclusionCreate",
+    "ConclusionOutcome",
+    "ConclusionPublic",
+    "Inspection",
+    "InspectionConclusion",
+    "InspectionCreate",
+    "InspectionKind",
+    "InspectionMeasure",
+    "InspectionMember",
+    "InspectionPublic",
+    "MeasureCreate",
+    "MeasureKind",
+    "MeasurePublic",
     "OPEN_STATUSES",
     "Agency",
     "AgencyCreate",
