@@ -1,13 +1,21 @@
 """The FastAPI application: routers under /api/v1, health, and error mapping."""
 
+from pathlib import Path
+
 from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from api import errors
 from api.deps import SessionDep
-from api.routes import agencies, auth, users
+from api.pages import auth as auth_pages
+from api.pages import dashboard as dashboard_pages
+from api.pages import mail as mail_pages
+from api.pages import web
+from api.routes import agencies, auth, exports, reports, users
 
 API_PREFIX = "/api/v1"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def create_app() -> FastAPI:
@@ -18,9 +26,14 @@ def create_app() -> FastAPI:
     )
     errors.install(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, agencies, users):
+    for module in (auth, agencies, users, reports, exports):
         api.include_router(module.router)
     app.include_router(api)
+
+    web.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for pages in (auth_pages, dashboard_pages, mail_pages):
+        app.include_router(pages.router)
 
     @app.get("/healthz", tags=["health"])
     def healthz(session: SessionDep) -> dict[str, str]:
