@@ -30,8 +30,8 @@ def make_cases(
             agency_id=rng.choice(agencies).id,
             received_at=received,
             due_at=due,
-            transfer_count=rng.choice([0, 0, 0, 1, 2, 3]),
-            ping_pong=rng.random() < 0.1,
+            transfer_count=(transfers := rng.choice([0, 0, 0, 1, 2, 3])),
+            ping_pong=transfers >= 2 and rng.random() < 0.5,
             escalation_level=rng.choice([0, 0, 0, 1, 2]),
             updated_at=now,
         )
