@@ -188,11 +188,8 @@ def summary(
 
 
 def overdue_condition(now: datetime):
-    """Past its deadline: a running case past due now, or a paused one already late."""
-    return or_(
-        and_(Case.status.in_(RUNNING), Case.due_at < now),
-        and_(Case.status == CaseStatus.on_hold, Case.due_at < Case.paused_at),
-    )
+    """A running case past its due instant; a paused case is not overdue (as the lifecycle)."""
+    return and_(Case.status.in_(RUNNING), Case.due_at < now)
 
 
 def soon_due_condition(now: datetime):

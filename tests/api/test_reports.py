@@ -65,15 +65,8 @@ def expected(cases, events, scope_ids, start_day: date, end_day: date, now: date
     resolved = [c for c in mine if c.resolved_at and start <= c.resolved_at < end]
     on_time = [c for c in resolved if c.resolved_due_at and c.resolved_at <= c.resolved_due_at]
     open_cases = [c for c in mine if c.status in OPEN]
-    overdue = [
-        c
-        for c in open_cases
-        if c.due_at
-        and (
-            (c.status != CaseStatus.on_hold and c.due_at < now)
-            or (c.status == CaseStatus.on_hold and c.paused_at and c.due_at < c.paused_at)
-        )
-    ]
+    running = [c for c in open_cases if c.status != CaseStatus.on_hold]
+    overdue = [c for c in running if c.due_at and c.due_at < now]
     backlog = dict.fromkeys(
         ["under_1_month", "1_3_months", "3_12_months", "1_3_years", "over_3_years"], 0
     )
