@@ -28,6 +28,8 @@ AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("over_3_years", 36, None),
 )
 TRANSFER_ACTION = "transfer"
+# Notes are codes (the pages translate them): why a figure is zero or partial.
+NOTE_NO_INSPECTIONS = "inspections_not_recorded"
 # Events written by the escalation ladder all start with this (escalate, escalation_step…).
 ESCALATION_ACTION_PREFIX = "escalat"
 
@@ -181,9 +183,7 @@ def summary(
         .where(CaseEvent.at >= start, CaseEvent.at < end)
     ).one()
     result.transfers, result.escalations = map(int, event_row)
-    result.notes.append(
-        "inspections and measures are not recorded yet: counted as zero until inspections exist"
-    )
+    result.notes.append(NOTE_NO_INSPECTIONS)
     return result
 
 

@@ -94,7 +94,7 @@ def report_page(
     context = {
         "result": result,
         "choices": _agency_choices(session, user),
-        "agency_id": agency_id,
+        "agency_id": agency_id or (user.agency_id if user.role == Role.head else None),
         "query": query,
     }
     return render(request, "reports.html", context, user=user)

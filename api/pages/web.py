@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from api import i18n
 from api.deps import TOKEN_COOKIE, SessionDep, SettingsDep
 from api.security import user_id_from_token
-from models import Role, User
+from models import Case, Role, User
 
 HERE = Path(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -26,6 +26,10 @@ class SignInRequired(Exception):
 
 class PageForbidden(Exception):
     """The signed-in user's role may not see the page."""
+
+
+class PageNotFound(Exception):
+    """Nothing to show (or nothing this user may see: no hint that it exists)."""
 
 
 def local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
@@ -63,6 +67,20 @@ def page_user(user: MaybeUser) -> User:
 
 
 PageUser = Annotated[User, Depends(page_user)]
+
+
+def page_case(case_id: int, session: SessionDep, user: PageUser) -> Case:
+    """The case in the path if the user's scope includes it; a 404 page otherwise."""
+    from workflows import cases
+    from workflows.errors import NotFound
+
+    try:
+        return cases.get_visible(session=session, case_id=case_id, user=user)
+    except NotFound:
+        raise PageNotFound() from None
+
+
+PageCase = Annotated[Case, Depends(page_case)]
 
 
 def page_roles(*roles: Role):
@@ -109,6 +127,10 @@ def install(app: FastAPI) -> None:
         if request.url.query:
             target += "?" + request.url.query
         return redirect(f"/sign-in?next={quote(target, safe='')}")
+
+    @app.exception_handler(PageNotFound)
+    async def _not_found(request: Request, _exc: PageNotFound):
+        return render(request, "error.html", {"message_key": "err.not_found"}, status_code=404)
 
     @app.exception_handler(PageForbidden)
     async def _forbidden(request: Request, _exc: PageForbidden):
