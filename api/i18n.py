@@ -60,10 +60,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Read the figures and prepare the inspection meetings.",
     ),
     "home.admin": ("Quản trị cơ quan, người dùng, hộp thư.", "Agencies, users, mail folder."),
-    "home.coming": (
-        "Các trang tiếp nhận, xử lý hồ sơ sẽ có khi vòng đời hồ sơ được cài đặt.",
-        "Intake and case pages appear once the case lifecycle is installed.",
-    ),
     "dash.title": ("Bảng điều hành", "Dashboard"),
     "dash.scope": ("Phạm vi", "Scope"),
     "dash.all_agencies": ("Tất cả cơ quan", "All agencies"),

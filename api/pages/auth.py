@@ -15,9 +15,13 @@ router = APIRouter(include_in_schema=False)
 
 # The pages each role starts from; pages of later issues add themselves here.
 HOME_LINKS: dict[Role, list[tuple[str, str]]] = {
-    Role.clerk: [("/lookup", "nav.lookup"), ("/mail", "nav.mail")],
-    Role.officer: [("/mail", "nav.mail")],
-    Role.head: [("/dashboard", "nav.dashboard"), ("/reports", "nav.reports")],
+    Role.clerk: [("/cases/new", "nav.intake"), ("/lookup", "nav.lookup"), ("/mail", "nav.mail")],
+    Role.officer: [("/queue", "nav.queue"), ("/cases/new", "nav.intake"), ("/mail", "nav.mail")],
+    Role.head: [
+        ("/dashboard", "nav.dashboard"),
+        ("/queue", "nav.queue"),
+        ("/reports", "nav.reports"),
+    ],
     Role.inspector: [("/reports", "nav.reports"), ("/dashboard", "nav.dashboard")],
     Role.admin: [
         ("/dashboard", "nav.dashboard"),

@@ -39,8 +39,8 @@ def export_cases(
         received_after=received_after,
     )
     stmt = case_lists.query(agency_ids=scope, filters=filters, now=now)
-    cases = case_lists.rows(session=session, stmt=stmt, limit=MAX_ROWS)
+    found = case_lists.rows(session=session, stmt=stmt, limit=MAX_ROWS)
     filename = f"cases_{now.astimezone(reports.LOCAL_TZ):%Y%m%d_%H%M}"
     return exports.download(
-        format, filename, case_lists.EXPORT_COLUMNS, case_lists.export_rows(cases)
+        format, filename, case_lists.EXPORT_COLUMNS, case_lists.export_rows(found)
     )

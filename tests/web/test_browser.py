@@ -68,6 +68,7 @@ def test_keyboard_only_sign_in(page, live_server, session, province, output_dir)
     clerk = make_user(session, Role.clerk, province, username="letan.tn")
     page.goto(f"{live_server.url}/sign-in")
     # The username field has the focus on arrival; Tab moves on, Enter submits.
+    page.wait_for_function("document.activeElement.name === 'username'")
     page.keyboard.type(clerk.username)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
