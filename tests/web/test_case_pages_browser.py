@@ -2,7 +2,7 @@
 dashboard, public look-up, and the intake form driven by the keyboard alone."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -33,7 +33,13 @@ def sign_out(page) -> None:
     page.wait_for_url("**/sign-in")
 
 
-def test_a_complaint_from_the_desk_to_the_citizen(page, live_server, people, output_dir):
+def test_a_complaint_from_the_desk_to_the_citizen(page, live_server, engine, people, output_dir):
+    now = datetime.now(UTC)
+    for days, title in ((40, "Hộ dân lấn chiếm đường đi chung"), (14, "Đề nghị sửa đường ngõ 12")):
+        make_case(
+            engine, people["clerk"], people["agency"], now=now,
+            received_at=(now - timedelta(days=days)).isoformat(), title=title,
+        )  # fmt: skip
     # The clerk logs the complaint and prints the receipt.
     sign_in(page, live_server, "letan.tn", PASSWORD)
     page.get_by_role("link", name="Tiếp nhận đơn").first.click()
@@ -60,6 +66,7 @@ def test_a_complaint_from_the_desk_to_the_citizen(page, live_server, people, out
     # The officer finds it in the queue, accepts it and resolves it.
     sign_in(page, live_server, "chuyenvien.tn", PASSWORD)
     page.get_by_role("link", name="Hồ sơ cần xử lý").first.click()
+    assert page.locator("tr.overdue").count() >= 1  # the 40-day-old case, in red
     row = page.locator(f'tr[data-code="{code}"]')
     assert row.get_by_role("link", name="Thụ lý", exact=True).is_visible()
     page.screenshot(path=output_dir / "queue.png", full_page=True)
@@ -68,6 +75,8 @@ def test_a_complaint_from_the_desk_to_the_citizen(page, live_server, people, out
     page.locator("#action-accept").get_by_role("button", name="Thụ lý").click()
     assert page.get_by_role("status").inner_text() == "Đã ghi nhận: Thụ lý."
     assert page.locator("[data-status]").get_attribute("data-status") == "accepted"
+    assert page.get_by_text("Bắt đầu tính từ").is_visible()  # the deadline explanation
+    page.screenshot(path=output_dir / "case-accepted.png", full_page=True)
     page.locator("#action-resolve summary").click()
     page.locator("#action-resolve").get_by_label("Nội dung trả lời").fill(
         "Đã cấp giấy chứng nhận ngày hôm nay; mời ông An đến nhận."
