@@ -12,7 +12,7 @@ from api.pages import auth as auth_pages
 from api.pages import dashboard as dashboard_pages
 from api.pages import mail as mail_pages
 from api.pages import web
-from api.routes import agencies, auth, exports, reports, users
+from api.routes import agencies, auth, exports, notifications, reports, users
 
 API_PREFIX = "/api/v1"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -26,7 +26,7 @@ def create_app() -> FastAPI:
     )
     errors.install(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, agencies, users, reports, exports):
+    for module in (auth, agencies, users, notifications, reports, exports):
         api.include_router(module.router)
     app.include_router(api)
 

@@ -15,7 +15,7 @@ router = APIRouter(include_in_schema=False)
 
 # The pages each role starts from; pages of later issues add themselves here.
 HOME_LINKS: dict[Role, list[tuple[str, str]]] = {
-    Role.clerk: [("/cases/new", "nav.intake"), ("/lookup", "nav.lookup"), ("/mail", "nav.mail")],
+    Role.clerk: [("/cases/new", "nav.intake"), ("/tra-cuu", "nav.lookup"), ("/mail", "nav.mail")],
     Role.officer: [("/queue", "nav.queue"), ("/cases/new", "nav.intake"), ("/mail", "nav.mail")],
     Role.head: [
         ("/dashboard", "nav.dashboard"),

@@ -108,6 +108,6 @@ def receipt(
         "case": case,
         "agency": session.get(Agency, case.agency_id),
         "clerk": session.get(User, case.created_by_id) if case.created_by_id else None,
-        "lookup_url": settings.base_url.rstrip("/") + "/lookup",
+        "lookup_url": settings.base_url.rstrip("/") + "/tra-cuu",
     }
     return render(request, "receipt.html", context, user=user)

@@ -12,6 +12,7 @@ from workflows.errors import NotFound
 router = APIRouter(include_in_schema=False)
 
 
+@router.get("/tra-cuu")  # the address printed on receipts and in citizens' emails
 @router.get("/lookup")
 def lookup(
     request: Request,

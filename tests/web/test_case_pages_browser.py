@@ -95,7 +95,7 @@ def test_a_complaint_from_the_desk_to_the_citizen(page, live_server, engine, peo
     sign_out(page)
 
     # The citizen looks it up with the code and the last four digits.
-    page.goto(f"{live_server.url}/lookup")
+    page.goto(f"{live_server.url}/tra-cuu")
     page.get_by_label("Mã tra cứu").fill(code)
     page.get_by_label("4 số cuối điện thoại").fill("0000")
     page.get_by_role("button", name="Tra cứu").click()
