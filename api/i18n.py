@@ -231,6 +231,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Your cases and unassigned ones, the nearest deadline first.",
     ),
     "queue.empty": ("Không có hồ sơ nào cần xử lý.", "No case waiting."),
+    "queue.download_overdue": ("Tải danh sách hồ sơ quá hạn", "Download the overdue cases"),
     "queue.mine": ("của bạn", "yours"),
     "lookup.title": ("Tra cứu tình trạng hồ sơ", "Look up a case"),
     "lookup.code": ("Mã tra cứu (trên phiếu hẹn)", "Tracking code (on the receipt)"),
