@@ -223,17 +223,30 @@ def agencies_by_overdue(
     *, session: Session, agency_ids: list[int] | None, now: datetime, limit: int = 20
 ) -> list[AgencyRow]:
     """Agencies of the scope with open cases, the most overdue first."""
-    overdue = func.sum(case((overdue_condition(now), 1), else_=0))
-    soon = func.sum(case((soon_due_condition(now), 1), else_=0))
-    rows = session.execute(
-        select(Agency.id, Agency.name, func.count(Case.id), overdue, soon)
-        .join(Case, Case.agency_id == Agency.id)
+    # Aggregate by the integer agency id first, then join the few agency rows for names.
+    per_agency = (
+        select(
+            Case.agency_id.label("agency_id"),
+            func.count().label("open"),
+            func.sum(case((overdue_condition(now), 1), else_=0)).label("overdue"),
+            func.sum(case((soon_due_condition(now), 1), else_=0)).label("soon_due"),
+        )
         .where(Case.status.in_(OPEN), _in_scope(Case.agency_id, agency_ids))
-        .group_by(Agency.id, Agency.name)
-        .order_by(overdue.desc(), func.count(Case.id).desc(), Agency.name)
+        .group_by(Case.agency_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Agency.id, Agency.name, per_agency.c.open, per_agency.c.overdue, per_agency.c.soon_due
+        )
+        .join(per_agency, per_agency.c.agency_id == Agency.id)
+        .order_by(per_agency.c.overdue.desc(), per_agency.c.open.desc(), Agency.name)
         .limit(limit)
     )
-    return [AgencyRow(*(int(v) if i != 1 else v for i, v in enumerate(row))) for row in rows]
+    return [
+        AgencyRow(agency_id=a, name=n, open=int(o), overdue=int(d), soon_due=int(s))
+        for a, n, o, d, s in rows
+    ]
 
 
 def soon_due_count(*, session: Session, agency_ids: list[int] | None, now: datetime) -> int:
