@@ -1,29 +1,59 @@
-"""The FastAPI application: routers under /api/v1, health, and error mapping."""
+"""The FastAPI application: the JSON API under /api/v1, the web pages, health, errors."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from api import errors
 from api.deps import SessionDep
+from api.pages import auth as auth_pages
+from api.pages import cases as case_pages
+from api.pages import dashboard as dashboard_pages
+from api.pages import intake as intake_pages
+from api.pages import lookup as lookup_pages
+from api.pages import mail as mail_pages
+from api.pages import web
 from api.routes import (
     agencies,
     auth,
     calendar,
     cases,
     escalation,
+    exports,
     inspections,
     notifications,
     public,
     reorganisation,
+    reports,
     users,
 )
 from dondoc.settings import get_settings
 from workflows.scheduler import start_scheduler
 
 API_PREFIX = "/api/v1"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+# escalation before cases: /cases/{id}/actions/acknowledge is more specific than {action}
+API_ROUTERS = (
+    auth,
+    agencies,
+    reorganisation,
+    users,
+    escalation,
+    cases,
+    public,
+    calendar,
+    notifications,
+    inspections,
+    reports,
+    exports,
+)
+# intake before case pages: /cases/new must win over /cases/{id}
+PAGE_ROUTERS = (auth_pages, dashboard_pages, intake_pages, case_pages, lookup_pages, mail_pages)
 
 
 @asynccontextmanager
@@ -46,21 +76,14 @@ def create_app() -> FastAPI:
     )
     errors.install(app)
     api = APIRouter(prefix=API_PREFIX)
-    # escalation before cases: /cases/{id}/actions/acknowledge is more specific than {action}
-    for module in (
-        auth,
-        agencies,
-        reorganisation,
-        users,
-        escalation,
-        cases,
-        public,
-        calendar,
-        notifications,
-        inspections,
-    ):
+    for module in API_ROUTERS:
         api.include_router(module.router)
     app.include_router(api)
+
+    web.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for pages in PAGE_ROUTERS:
+        app.include_router(pages.router)
 
     @app.get("/healthz", tags=["health"])
     def healthz(session: SessionDep) -> dict[str, str]:

@@ -1,0 +1,97 @@
+"""Sign in, sign out, the role-aware home page, the language switch."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+
+from api import i18n
+from api.deps import TOKEN_COOKIE, Now, SessionDep, SettingsDep
+from api.pages.web import MaybeUser, PageUser, redirect, render
+from api.security import create_token
+from models import Agency, Role
+from workflows import users
+
+router = APIRouter(include_in_schema=False)
+
+# The pages each role starts from; pages of later issues add themselves here.
+HOME_LINKS: dict[Role, list[tuple[str, str]]] = {
+    Role.clerk: [("/cases/new", "nav.intake"), ("/tra-cuu", "nav.lookup"), ("/mail", "nav.mail")],
+    Role.officer: [("/queue", "nav.queue"), ("/cases/new", "nav.intake"), ("/mail", "nav.mail")],
+    Role.head: [
+        ("/dashboard", "nav.dashboard"),
+        ("/queue", "nav.queue"),
+        ("/reports", "nav.reports"),
+    ],
+    Role.inspector: [("/reports", "nav.reports"), ("/dashboard", "nav.dashboard")],
+    Role.admin: [
+        ("/dashboard", "nav.dashboard"),
+        ("/reports", "nav.reports"),
+        ("/mail", "nav.mail"),
+    ],
+}
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths: never redirect a signed-in user to another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request, user: MaybeUser, next: str | None = None):
+    if user is not None:
+        return redirect(safe_next(next))
+    return render(request, "sign_in.html", {"next": safe_next(next)})
+
+
+@router.post("/sign-in")
+def sign_in(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: Now,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=128)],
+    next: Annotated[str, Form(max_length=500)] = "/",
+):
+    user = users.authenticate(session=session, username=username, password=password)
+    if user is None:
+        context = {"next": safe_next(next), "error": True, "username": username}
+        return render(request, "sign_in.html", context, status_code=401)
+    token = create_token(
+        user_id=user.id, secret=settings.secret_key, now=now, minutes=settings.token_minutes
+    )
+    response = redirect(safe_next(next))
+    response.set_cookie(
+        TOKEN_COOKIE,
+        token,
+        max_age=settings.token_minutes * 60,
+        httponly=True,
+        samesite="lax",
+        secure=settings.base_url.startswith("https://"),
+    )
+    return response
+
+
+@router.post("/sign-out")
+def sign_out():
+    response = redirect("/sign-in")
+    response.delete_cookie(TOKEN_COOKIE)
+    return response
+
+
+@router.get("/lang/{code}")
+def switch_language(code: str, next: str | None = None):
+    """Remember the language in a cookie and go back to the page."""
+    response = redirect(safe_next(next))
+    if code in i18n.LANGUAGES:
+        response.set_cookie(i18n.LANG_COOKIE, code, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep, user: PageUser):
+    agency = session.get(Agency, user.agency_id) if user.agency_id else None
+    context = {"agency": agency, "links": HOME_LINKS.get(user.role, [])}
+    return render(request, "home.html", context, user=user)

@@ -1,0 +1,100 @@
+"""The head's dashboard and the summary report page (heads, inspectors, admins)."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlmodel import select
+
+from api.deps import Now, SessionDep
+from api.pages.web import page_roles, render
+from models import Agency, Role, User
+from workflows import reports
+from workflows.errors import DomainError
+
+router = APIRouter(include_in_schema=False)
+LeaderUser = Annotated[User, Depends(page_roles(Role.head, Role.inspector, Role.admin))]
+OptionalAgency = Annotated[int | None, Query(gt=0)]
+
+
+def _agency_choices(session, user: User) -> list[Agency]:
+    visible = reports.visible_agency_ids(session=session, user=user)
+    stmt = select(Agency).order_by(Agency.name)
+    if visible is not None:
+        stmt = stmt.where(Agency.id.in_(visible))
+    return list(session.scalars(stmt))
+
+
+def _error(request: Request, user: User, exc: DomainError):
+    return render(
+        request, "error.html", {"message": exc.detail}, user=user, status_code=exc.status_code
+    )
+
+
+@router.get("/dashboard")
+def dashboard(
+    request: Request,
+    session: SessionDep,
+    user: LeaderUser,
+    now: Now,
+    agency_id: OptionalAgency = None,
+):
+    try:
+        scope = reports.report_scope(session=session, user=user, agency_id=agency_id)
+    except DomainError as exc:
+        return _error(request, user, exc)
+    today = now.astimezone(reports.LOCAL_TZ).date()
+    common = {"session": session, "agency_ids": scope, "agency_id": agency_id, "now": now}
+    month = reports.summary(**common, period_from=today.replace(day=1), period_to=today)
+    year = reports.summary(**common, period_from=date(today.year, 1, 1), period_to=today)
+    biggest = max(year.backlog_by_age.values(), default=0) or 1
+    context = {
+        "agency_id": agency_id or (user.agency_id if user.role == Role.head else None),
+        "choices": _agency_choices(session, user),
+        "month": month,
+        "year": year,
+        "soon_due": reports.soon_due_count(session=session, agency_ids=scope, now=now),
+        "buckets": [(k, v, v * 100 / biggest) for k, v in year.backlog_by_age.items()],
+        "ranking": reports.agencies_by_overdue(session=session, agency_ids=scope, now=now),
+        "ping_pong": reports.ping_pong_cases(session=session, agency_ids=scope),
+        "agency_names": {a.id: a.name for a in session.scalars(select(Agency))},
+        "now": now,
+    }
+    return render(request, "dashboard.html", context, user=user)
+
+
+@router.get("/reports")
+def report_page(
+    request: Request,
+    session: SessionDep,
+    user: LeaderUser,
+    now: Now,
+    period_from: Annotated[date | None, Query(alias="from")] = None,
+    period_to: Annotated[date | None, Query(alias="to")] = None,
+    agency_id: OptionalAgency = None,
+):
+    today = now.astimezone(reports.LOCAL_TZ).date()
+    period_to = period_to or today
+    period_from = period_from or date(period_to.year, 1, 1)
+    try:
+        scope = reports.report_scope(session=session, user=user, agency_id=agency_id)
+        result = reports.summary(
+            session=session,
+            agency_ids=scope,
+            agency_id=agency_id,
+            period_from=period_from,
+            period_to=period_to,
+            now=now,
+        )
+    except DomainError as exc:
+        return _error(request, user, exc)
+    query = f"from={period_from.isoformat()}&to={period_to.isoformat()}"
+    if agency_id:
+        query += f"&agency_id={agency_id}"
+    context = {
+        "result": result,
+        "choices": _agency_choices(session, user),
+        "agency_id": agency_id or (user.agency_id if user.role == Role.head else None),
+        "query": query,
+    }
+    return render(request, "reports.html", context, user=user)

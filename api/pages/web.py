@@ -1,0 +1,137 @@
+"""What every page needs: templates, the language, the signed-in user, redirects."""
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from api import i18n
+from api.deps import TOKEN_COOKIE, SessionDep, SettingsDep
+from api.security import user_id_from_token
+from models import Case, Role, User
+
+HERE = Path(__file__).resolve().parent.parent
+templates = Jinja2Templates(directory=HERE / "templates")
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class SignInRequired(Exception):
+    """The page needs a signed-in user: answered with a redirect to the sign-in page."""
+
+
+class PageForbidden(Exception):
+    """The signed-in user's role may not see the page."""
+
+
+class PageNotFound(Exception):
+    """Nothing to show (or nothing this user may see: no hint that it exists)."""
+
+
+def local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    return value.astimezone(LOCAL_TZ).strftime(fmt) if value else "—"
+
+
+def local_date(value: datetime | None) -> str:
+    return local_time(value, "%d/%m/%Y")
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %"
+
+
+templates.env.filters["local_time"] = local_time
+templates.env.filters["local_date"] = local_date
+templates.env.filters["percent"] = percent
+
+
+def optional_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
+    """The user of the session cookie, or None."""
+    token = request.cookies.get(TOKEN_COOKIE)
+    user_id = user_id_from_token(token, secret=settings.secret_key) if token else None
+    user = session.get(User, user_id) if user_id is not None else None
+    return user if user is not None and user.is_active else None
+
+
+MaybeUser = Annotated[User | None, Depends(optional_user)]
+
+
+def page_user(user: MaybeUser) -> User:
+    if user is None:
+        raise SignInRequired()
+    return user
+
+
+PageUser = Annotated[User, Depends(page_user)]
+
+
+def page_case(case_id: int, session: SessionDep, user: PageUser) -> Case:
+    """The case in the path if the user's scope includes it; a 404 page otherwise."""
+    from workflows import cases
+    from workflows.errors import NotFound
+
+    try:
+        return cases.get_visible(session=session, case_id=case_id, user=user)
+    except NotFound:
+        raise PageNotFound() from None
+
+
+PageCase = Annotated[Case, Depends(page_case)]
+
+
+def page_roles(*roles: Role):
+    """A dependency that lets only these roles see the page."""
+
+    def check(user: PageUser) -> User:
+        if user.role not in roles:
+            raise PageForbidden()
+        return user
+
+    return check
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    user: User | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a template with the language, translator and user every layout needs."""
+    from dondoc.settings import get_settings
+
+    lang = i18n.language(request, get_settings().language)
+    full = {"lang": lang, "t": i18n.translator(lang), "user": user, "request": request}
+    full.update(context or {})
+    response = templates.TemplateResponse(request, name, full, status_code=status_code)
+    if request.query_params.get("lang") in i18n.LANGUAGES:
+        response.set_cookie(i18n.LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def install(app: FastAPI) -> None:
+    """Answer page-only exceptions: a redirect to sign in, a friendly 403 page."""
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, _exc: SignInRequired):
+        target = request.url.path
+        if request.url.query:
+            target += "?" + request.url.query
+        return redirect(f"/sign-in?next={quote(target, safe='')}")
+
+    @app.exception_handler(PageNotFound)
+    async def _not_found(request: Request, _exc: PageNotFound):
+        return render(request, "error.html", {"message_key": "err.not_found"}, status_code=404)
+
+    @app.exception_handler(PageForbidden)
+    async def _forbidden(request: Request, _exc: PageForbidden):
+        return render(request, "error.html", {"message_key": "err.forbidden"}, status_code=403)

@@ -1,0 +1,271 @@
+"""Report figures: SQL aggregates over cases and their events, one statement per group.
+
+The on-time rule and the meaning of every figure are in docs/reports.md.
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, or_, select, true
+from sqlmodel import Session
+
+from models import Agency, Case, CaseEvent, CaseStatus, Role, User
+from workflows import agencies
+from workflows.errors import Forbidden, Invalid
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+RUNNING = (CaseStatus.received, CaseStatus.accepted)
+OPEN = (CaseStatus.received, CaseStatus.accepted, CaseStatus.on_hold)
+# How close to its deadline a running case is "soon due" on the dashboard.
+SOON_DUE = timedelta(days=3)
+# Age buckets of the open backlog: (key, months at least, months less than).
+AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("under_1_month", 0, 1),
+    ("1_3_months", 1, 3),
+    ("3_12_months", 3, 12),
+    ("1_3_years", 12, 36),
+    ("over_3_years", 36, None),
+)
+TRANSFER_ACTION = "transfer"
+# Notes are codes (the pages translate them): why a figure is zero or partial.
+NOTE_NO_INSPECTIONS = "inspections_not_recorded"
+# Events written by the escalation ladder all start with this (escalate, escalation_step…).
+ESCALATION_ACTION_PREFIX = "escalat"
+
+
+@dataclass
+class Summary:
+    agency_id: int | None
+    period_from: date
+    period_to: date
+    as_of: datetime
+    received: int = 0
+    resolved: int = 0
+    resolved_on_time: int = 0
+    on_time_rate: float | None = None
+    overdue_now: int = 0
+    open_now: int = 0
+    backlog_by_age: dict[str, int] = field(default_factory=dict)
+    transfers: int = 0
+    ping_pong_open: int = 0
+    escalations: int = 0
+    escalated_open: int = 0
+    inspections: int = 0
+    measures_by_kind: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- scope ---------------------------------------------------------------------------
+
+
+def visible_agency_ids(*, session: Session, user: User) -> list[int] | None:
+    """The agencies whose cases the user may see; None means every agency."""
+    if user.role == Role.admin:
+        return None
+    if user.role == Role.inspector:
+        # Until inspections record their members, an inspector reads every agency.
+        return None
+    if user.agency_id is None:
+        return []
+    if user.role == Role.head:
+        return agencies.subtree_ids(session=session, agency_id=user.agency_id)
+    return [user.agency_id]
+
+
+def report_scope(*, session: Session, user: User, agency_id: int | None) -> list[int] | None:
+    """The agency subtree a report covers, checked against what the user may see."""
+    visible = visible_agency_ids(session=session, user=user)
+    if agency_id is None:
+        if visible is None:
+            return None
+        agency_id = user.agency_id
+        if agency_id is None:
+            return []
+    agencies.get(session=session, agency_id=agency_id)  # 404 for an unknown agency
+    if visible is not None and agency_id not in visible:
+        raise Forbidden("that agency is outside what you may see")
+    return agencies.subtree_ids(session=session, agency_id=agency_id)
+
+
+def _in_scope(column, agency_ids: list[int] | None):
+    return column.in_(agency_ids) if agency_ids is not None else True
+
+
+# --- periods -------------------------------------------------------------------------
+
+
+def local_day_start(day: date) -> datetime:
+    """Midnight at the start of a local calendar day, as an aware instant."""
+    return datetime.combine(day, time(0), tzinfo=LOCAL_TZ)
+
+
+def months_before(now: datetime, months: int) -> datetime:
+    """The same local wall time `months` calendar months earlier (day clamped to the month)."""
+    local = now.astimezone(LOCAL_TZ)
+    index = local.year * 12 + local.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    last_day = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return local.replace(year=year, month=month, day=min(local.day, last_day))
+
+
+def check_period(period_from: date, period_to: date) -> None:
+    if period_to < period_from:
+        raise Invalid("the period ends before it starts")
+
+
+# --- figures -------------------------------------------------------------------------
+
+
+def summary(
+    *,
+    session: Session,
+    agency_ids: list[int] | None,
+    agency_id: int | None,
+    period_from: date,
+    period_to: date,
+    now: datetime,
+) -> Summary:
+    """Every figure of the summary report for a period (local days, both inclusive)."""
+    check_period(period_from, period_to)
+    start, end = local_day_start(period_from), local_day_start(period_to + timedelta(days=1))
+    result = Summary(agency_id=agency_id, period_from=period_from, period_to=period_to, as_of=now)
+    scope = _in_scope(Case.agency_id, agency_ids)
+
+    def count_if(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    received = and_(Case.received_at >= start, Case.received_at < end)
+    resolved = and_(Case.resolved_at >= start, Case.resolved_at < end)
+    on_time = and_(
+        resolved, Case.resolved_due_at.is_not(None), Case.resolved_at <= Case.resolved_due_at
+    )
+    period_row = session.execute(
+        select(count_if(received), count_if(resolved), count_if(on_time))
+        .where(scope)
+        .where(or_(received, resolved))
+    ).one()
+    result.received, result.resolved, result.resolved_on_time = map(int, period_row)
+    if result.resolved:
+        result.on_time_rate = round(result.resolved_on_time / result.resolved, 4)
+
+    open_row = session.execute(
+        select(
+            func.count(),
+            count_if(overdue_condition(now)),
+            count_if(Case.ping_pong),
+            count_if(Case.escalation_level >= 1),
+            *(count_if(bucket) for bucket in _age_conditions(now)),
+        )
+        .where(scope)
+        .where(Case.status.in_(OPEN))
+    ).one()
+    result.open_now, result.overdue_now, result.ping_pong_open, result.escalated_open = map(
+        int, open_row[:4]
+    )
+    result.backlog_by_age = {
+        key: int(value) for (key, _, _), value in zip(AGE_BUCKETS, open_row[4:], strict=True)
+    }
+
+    event_agency = func.coalesce(CaseEvent.agency_id, Case.agency_id)
+    event_row = session.execute(
+        select(
+            count_if(CaseEvent.action == TRANSFER_ACTION),
+            count_if(CaseEvent.action.like(f"{ESCALATION_ACTION_PREFIX}%")),
+        )
+        .select_from(CaseEvent)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(_in_scope(event_agency, agency_ids))
+        .where(CaseEvent.at >= start, CaseEvent.at < end)
+    ).one()
+    result.transfers, result.escalations = map(int, event_row)
+    result.notes.append(NOTE_NO_INSPECTIONS)
+    return result
+
+
+def overdue_condition(now: datetime):
+    """A running case past its due instant; a paused case is not overdue (as the lifecycle)."""
+    return and_(Case.status.in_(RUNNING), Case.due_at < now)
+
+
+def soon_due_condition(now: datetime):
+    return and_(Case.status.in_(RUNNING), Case.due_at >= now, Case.due_at < now + SOON_DUE)
+
+
+def _age_conditions(now: datetime):
+    for _key, at_least, less_than in AGE_BUCKETS:
+        # The youngest bucket also takes a received_at in the future (a clock skew).
+        condition = Case.received_at <= months_before(now, at_least) if at_least else true()
+        if less_than is None:
+            yield condition
+        else:
+            oldest = months_before(now, less_than)
+            yield and_(Case.received_at > oldest, condition)
+
+
+# --- dashboard -----------------------------------------------------------------------
+
+
+@dataclass
+class AgencyRow:
+    agency_id: int
+    name: str
+    open: int
+    overdue: int
+    soon_due: int
+
+
+def agencies_by_overdue(
+    *, session: Session, agency_ids: list[int] | None, now: datetime, limit: int = 20
+) -> list[AgencyRow]:
+    """Agencies of the scope with open cases, the most overdue first."""
+    # Aggregate by the integer agency id first, then join the few agency rows for names.
+    per_agency = (
+        select(
+            Case.agency_id.label("agency_id"),
+            func.count().label("open"),
+            func.sum(case((overdue_condition(now), 1), else_=0)).label("overdue"),
+            func.sum(case((soon_due_condition(now), 1), else_=0)).label("soon_due"),
+        )
+        .where(Case.status.in_(OPEN), _in_scope(Case.agency_id, agency_ids))
+        .group_by(Case.agency_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Agency.id, Agency.name, per_agency.c.open, per_agency.c.overdue, per_agency.c.soon_due
+        )
+        .join(per_agency, per_agency.c.agency_id == Agency.id)
+        .order_by(per_agency.c.overdue.desc(), per_agency.c.open.desc(), Agency.name)
+        .limit(limit)
+    )
+    return [
+        AgencyRow(agency_id=a, name=n, open=int(o), overdue=int(d), soon_due=int(s))
+        for a, n, o, d, s in rows
+    ]
+
+
+def soon_due_count(*, session: Session, agency_ids: list[int] | None, now: datetime) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(Case)
+        .where(soon_due_condition(now), _in_scope(Case.agency_id, agency_ids))
+    )
+
+
+def ping_pong_cases(
+    *, session: Session, agency_ids: list[int] | None, limit: int = 20
+) -> list[Case]:
+    """Open cases bounced between agencies, the most transferred first."""
+    return list(
+        session.scalars(
+            select(Case)
+            .where(Case.ping_pong, Case.status.in_(OPEN), _in_scope(Case.agency_id, agency_ids))
+            .order_by(Case.transfer_count.desc(), Case.received_at)
+            .limit(limit)
+        )
+    )
