@@ -4,7 +4,8 @@
 
 Migrates first, refuses a database that already holds agencies or cases, and prints the
 load time and rows per second. Every user's password is BENCH_PASSWORD; usernames are
-`head.<agency id>`, `officer.<agency id>.<n>`, `clerk.<agency id>`, `inspector.<agency id>`.
+`head.<agency id>`, `officer.<agency id>.<n>`, `clerk.<agency id>`, `inspector.<agency id>`
+and `admin`.
 """
 
 import argparse
@@ -130,6 +131,8 @@ def build_world(as_of: datetime, seed: int, password_hash: str):
                 user("officer", member, person_name(rng))
             user("clerk", member, person_name(rng))
         user("inspector", members[1], person_name(rng))  # at the Sở Nội vụ
+    user("admin", None, "Quản trị hệ thống")
+    users[-1].update(username="admin", email="admin@bench.dondoc.vn")
     return agencies, users, world
 
 
