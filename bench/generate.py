@@ -172,10 +172,11 @@ def generate(
 
         n_cases = n_events = 0
         rows = case_rows()
-        for chunk_start in range(0, cases, CHUNK):  # cases, then their events, chunk by chunk
-            n_cases += loader.load("cases", islice(rows, min(CHUNK, cases - chunk_start)))
-            n_events += loader.load("case_events", events)
-            events.clear()
+        with loader.indexes_dropped(["cases", "case_events"]):
+            for chunk_start in range(0, cases, CHUNK):  # cases, then their events, by chunks
+                n_cases += loader.load("cases", islice(rows, min(CHUNK, cases - chunk_start)))
+                n_events += loader.load("case_events", events)
+                events.clear()
         _finish(engine, world, users, maker.counters)
         loaded = time.perf_counter() - started
         _analyze(engine)

@@ -6,7 +6,8 @@ and filled with the model's default otherwise, so new columns do not break the g
 """
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -96,6 +97,26 @@ class BulkLoader:
             else:
                 converters.append(None)
         return columns, converters, extra
+
+    @contextmanager
+    def indexes_dropped(self, tables: list[str]) -> Iterator[None]:
+        """Drop the non-unique indexes of `tables` for the load and build them after: one
+        sort per index instead of a B-tree insert per row."""
+        dropped = [
+            (table, index["name"], index["column_names"])
+            for table in tables
+            for index in sa.inspect(self.engine).get_indexes(table)
+            if not index["unique"] and all(index["column_names"])
+        ]
+        with self.engine.begin() as conn:
+            for _, name, _ in dropped:
+                conn.exec_driver_sql(f"DROP INDEX {name}")
+        try:
+            yield
+        finally:
+            with self.engine.begin() as conn:
+                for table, name, columns in dropped:
+                    conn.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({', '.join(columns)})")
 
     def load(self, table: str, rows: Iterable[dict]) -> int:
         rows = iter(rows)
