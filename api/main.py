@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from api import errors
 from api.deps import SessionDep
-from api.routes import agencies, auth, users
+from api.routes import agencies, auth, notifications, users
 
 API_PREFIX = "/api/v1"
 
@@ -18,7 +18,7 @@ def create_app() -> FastAPI:
     )
     errors.install(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, agencies, users):
+    for module in (auth, agencies, users, notifications):
         api.include_router(module.router)
     app.include_router(api)
 

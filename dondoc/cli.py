@@ -61,7 +61,7 @@ def _serve(args) -> int:
     import uvicorn
 
     _upgrade(args)
-    print(f"Đôn Đốc: http://{args.host}:{args.port}/  (API docs: /docs)")
+    print(f"Đôn Đốc: http://{args.host}:{args.port}/  (API docs: /docs)", flush=True)
     uvicorn.run("api.main:app", host=args.host, port=args.port, log_level="info")
     return 0
 

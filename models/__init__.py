@@ -17,7 +17,13 @@ from models.case import (
     CodeCounter,
     Complexity,
 )
-from models.notification import Notification, NotificationState
+from models.notification import (
+    DeliveryAttempt,
+    DeliveryAttemptPublic,
+    Notification,
+    NotificationPublic,
+    NotificationState,
+)
 from models.user import Role, User, UserCreate, UserPublic
 
 __all__ = [
@@ -38,7 +44,10 @@ __all__ = [
     "Citizen",
     "CodeCounter",
     "Complexity",
+    "DeliveryAttempt",
+    "DeliveryAttemptPublic",
     "Notification",
+    "NotificationPublic",
     "NotificationState",
     "Role",
     "User",

@@ -2,6 +2,7 @@
 
 import itertools
 from datetime import UTC, datetime
+from functools import cache
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -33,21 +34,27 @@ def make_user(
     username: str | None = None,
     full_name: str | None = None,
 ) -> User:
+    """A user who signs in with PASSWORD (hashed once per test run: argon2 is slow on purpose)."""
     n = next(_counter)
-    user = users.create(
-        session=session,
-        data=UserCreate(
-            username=username or f"{role}{n}",
-            full_name=full_name or f"Người dùng {n}",
-            email=f"{role}{n}@example.gov.vn",
-            role=Role(role),
-            agency_id=agency.id if agency else None,
-            password=PASSWORD,
-        ),
-        now=datetime.now(UTC),
+    data = UserCreate(
+        username=username or f"{role}{n}",
+        full_name=full_name or f"Người dùng {n}",
+        email=f"{role}{n}@example.gov.vn",
+        role=Role(role),
+        agency_id=agency.id if agency else None,
+        password=PASSWORD,
     )
+    user = User.model_validate(
+        data, update={"password_hash": _password_hash(), "created_at": datetime.now(UTC)}
+    )
+    session.add(user)
     session.commit()
     return user
+
+
+@cache
+def _password_hash() -> str:
+    return users.hash_password(PASSWORD)
 
 
 def make_head(session: Session, agency: Agency, **kwargs) -> User:
