@@ -23,6 +23,7 @@ from bench.common import peak_rss_mb, scratch_database, served, short_url, write
 from bench.generate import BENCH_PASSWORD, generate
 from bench.load import run_load
 from bench.names import person_name
+from migrations import upgrade
 from models.db import make_engine
 
 TARGETS = {"ratio": 0.60, "cases_per_s": 770, "p99_ms": 100}  # PostgreSQL, 50 clients
@@ -161,6 +162,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     if args.database_url:
+        upgrade(args.database_url)  # a database generated before later migrations
         result = measure(args.database_url, args.clients, args.duration, args.warmup)
     else:
         with scratch_database(args.db) as url:

@@ -25,6 +25,7 @@ from bench.common import (
     write_result,
 )
 from bench.generate import BENCH_PASSWORD, generate
+from migrations import upgrade
 from models.db import make_engine
 
 TARGET_P99_MS = 300  # summary over 1,000,000 cases, PostgreSQL
@@ -114,6 +115,7 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=30, help="measured requests per view")
     args = parser.parse_args(argv)
     if args.database_url:
+        upgrade(args.database_url)  # a database generated before later migrations
         result = measure(args.database_url, args.requests)
     else:
         with scratch_database(args.db) as url:
