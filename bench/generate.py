@@ -223,7 +223,8 @@ def _finish(engine, world, users, counters) -> None:
 
 def _analyze(engine) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("ANALYZE")
+        # PostgreSQL: VACUUM too, so the visibility map allows index-only scans at once.
+        conn.exec_driver_sql("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
 
 
 def main(argv=None) -> int:
