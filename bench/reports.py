@@ -1,166 +1,132 @@
-"""The summary report on a large table: our figures against the table's plain scan.
+"""Reports: latency of GET /api/v1/reports/summary and the head's dashboard over many cases.
 
-Fills a fresh database with N generated cases (default 1,000,000; inserted with Core
-executemany, a spread of states and ages over ten years, 50 agencies in a three-level tree)
-and times, each the best of --repeat runs:
-  - "one full scan": `SELECT sum(transfer_count) FROM cases`, the floor any figure that
-    reads every case pays (a bare count(*) would only read a small index);
-  - "summary (all agencies)": workflows.reports.summary for one year, every agency;
-  - "summary (one subtree)": the same for a district subtree (about a fifth of the cases);
-  - "dashboard extras": agencies ranked by overdue, soon-due count, bounced cases.
-Ratios are against the full scan of the same run.
+    python -m bench.reports --database-url URL      # a database made by bench.generate
+    python -m bench.reports --db postgresql --cases 1000000   # generate into a scratch copy
 
-    python bench/reports.py [--cases 1000000] [--database-url URL] [--repeat 3] [--no-fill]
+One client, requests one after another against the real app under uvicorn on 127.0.0.1;
+the baseline is GET /healthz (one SELECT 1) on the same server. Writes
+bench/results/reports-<db>.json.
 """
 
 import argparse
 import json
-import random
 import sys
-import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import httpx
+import sqlalchemy as sa
 
-from sqlalchemy import func, insert, select  # noqa: E402
-from sqlmodel import Session  # noqa: E402
+from bench.common import (
+    peak_rss_mb,
+    percentile,
+    scratch_database,
+    served,
+    short_url,
+    write_result,
+)
+from bench.generate import BENCH_PASSWORD, generate
+from migrations import upgrade
+from models.db import make_engine
 
-from migrations import upgrade  # noqa: E402
-from models import Agency, Case  # noqa: E402
-from models.db import make_engine  # noqa: E402
-from workflows import agencies, reports  # noqa: E402
-
-NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
-STATUSES = ["received", "accepted", "on_hold", "resolved", "closed", "declined", "withdrawn"]
-
-
-def fill(engine, n: int) -> list[int]:
-    """50 agencies (1 province, 7 districts, 42 communes) and n cases; the district ids."""
-    with Session(engine) as session:
-        province = Agency(name="Tỉnh")
-        session.add(province)
-        session.flush()
-        districts = [Agency(name=f"Huyện {i}", parent_id=province.id) for i in range(7)]
-        session.add_all(districts)
-        session.flush()
-        communes = [
-            Agency(name=f"Xã {d.id}-{j}", parent_id=d.id) for d in districts for j in range(6)
-        ]
-        session.add_all(communes)
-        session.commit()
-        ids = [province.id] + [d.id for d in districts] + [c.id for c in communes]
-        district_ids = [d.id for d in districts]
-    rng = random.Random(1)
-    table = Case.__table__
-    batch = []
-    with engine.begin() as conn:
-        for i in range(n):
-            received = NOW - timedelta(days=rng.uniform(0, 3650))
-            status = rng.choice(STATUSES)
-            due = received + timedelta(days=rng.randint(5, 120))
-            resolved = status in ("resolved", "closed")
-            resolved_at = min(NOW, received + timedelta(days=rng.uniform(0, 200)))
-            batch.append(
-                {
-                    "code": f"B-{i:08d}",
-                    "kind": "complaint",
-                    "status": status,
-                    "title": "x",
-                    "description": "",
-                    "channel": "in_person",
-                    "citizen_name": "x",
-                    "agency_id": rng.choice(ids),
-                    "received_at": received,
-                    "due_at": due,
-                    "resolved_at": resolved_at if resolved else None,
-                    "resolved_due_at": due if resolved else None,
-                    "transfer_count": rng.choice((0, 0, 0, 1, 2)),
-                    "ping_pong": rng.random() < 0.02,
-                    "escalation_level": rng.choice((0, 0, 0, 1)),
-                    "updated_at": NOW,
-                }
-            )
-            if len(batch) == 20_000:
-                conn.execute(insert(table), batch)
-                batch = []
-        if batch:
-            conn.execute(insert(table), batch)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("ANALYZE")  # planner statistics, as autovacuum would gather
-    return district_ids
+TARGET_P99_MS = 300  # summary over 1,000,000 cases, PostgreSQL
 
 
-def existing_districts(engine) -> list[int]:
-    with Session(engine) as session:
-        roots = select(Agency.id).where(Agency.parent_id.is_(None))
-        return list(session.scalars(select(Agency.id).where(Agency.parent_id.in_(roots))))
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=1_000_000)
-    parser.add_argument("--database-url", default="")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-fill", action="store_true", help="time a database filled before")
-    args = parser.parse_args()
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='dondoc-bench-')}/b.db"
+def who(url: str) -> dict[str, str]:
+    """The people whose views are measured: the admin (whole country), a province head,
+    a commune head."""
     engine = make_engine(url)
-    if args.no_fill:
-        district_ids = existing_districts(engine)
+    with engine.connect() as conn:
+        province = conn.execute(
+            sa.text("SELECT id FROM agencies WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+        ).scalar_one()
+        commune = conn.execute(
+            sa.text("SELECT id FROM agencies WHERE name LIKE 'UBND x%' ORDER BY id LIMIT 1")
+        ).scalar_one()
+        cases = conn.execute(sa.text("SELECT count(*) FROM cases")).scalar_one()
+    engine.dispose()
+    return {"admin": "admin", "province_head": f"head.{province}",
+            "commune_head": f"head.{commune}", "cases": cases}  # fmt: skip
+
+
+def timed(http: httpx.Client, path: str, token: str, n: int, warmup: int = 2) -> dict:
+    headers = {"Authorization": f"Bearer {token}"}
+    cookies = {"dondoc_token": token}
+    latencies, statuses = [], {}
+    for i in range(warmup + n):
+        t0 = time.perf_counter()
+        response = http.get(path, headers=headers, cookies=cookies)
+        elapsed = (time.perf_counter() - t0) * 1000
+        if i >= warmup:
+            latencies.append(elapsed)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+    return {
+        "path": path,
+        "requests": n,
+        "statuses": {str(k): v for k, v in statuses.items()},
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "max_ms": round(max(latencies), 1),
+    }
+
+
+def measure(url: str, n: int) -> dict:
+    people = who(url)
+    probes = {
+        "summary_admin_this_year": ("admin", "/api/v1/reports/summary"),
+        "summary_admin_ten_years": ("admin", "/api/v1/reports/summary?from=2016-01-01"),
+        "summary_province_head": ("province_head", "/api/v1/reports/summary"),
+        "summary_commune_head": ("commune_head", "/api/v1/reports/summary"),
+        "dashboard_province_head": ("province_head", "/dashboard"),
+        "dashboard_commune_head": ("commune_head", "/dashboard"),
+    }
+    out: dict = {"database": short_url(url), "cases": people["cases"], "requests_each": n}
+    with (
+        served("api.main:app", url) as (base, proc),
+        httpx.Client(base_url=base, timeout=120) as http,
+    ):
+        tokens = {}
+        for role in ("admin", "province_head", "commune_head"):
+            response = http.post(
+                "/api/v1/auth/token", data={"username": people[role], "password": BENCH_PASSWORD}
+            )
+            response.raise_for_status()
+            tokens[role] = response.json()["access_token"]
+        out["baseline_healthz"] = timed(http, "/healthz", tokens["admin"], max(n, 50))
+        base_p50 = out["baseline_healthz"]["p50_ms"]
+        for name, (role, path) in probes.items():
+            result = timed(http, path, tokens[role], n)
+            result["p50_ratio_vs_healthz"] = round(result["p50_ms"] / base_p50, 1)
+            out[name] = result
+            print(f"  {name:<26} p50 {result['p50_ms']:>8} ms  p99 {result['p99_ms']:>8} ms"
+                  f"  {result['statuses']}", flush=True)  # fmt: skip
+        out["server_peak_rss_mb"] = peak_rss_mb(proc.pid)
+    summaries = [v["p99_ms"] for k, v in out.items() if k.startswith("summary_")]
+    out["target_p99_ms"] = TARGET_P99_MS
+    out["worst_summary_p99_ms"] = max(summaries)
+    out["meets_target"] = max(summaries) < TARGET_P99_MS
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.reports")
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="postgresql")
+    parser.add_argument("--database-url", help="a database made by bench.generate")
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=30, help="measured requests per view")
+    args = parser.parse_args(argv)
+    if args.database_url:
+        upgrade(args.database_url)  # a database generated before later migrations
+        result = measure(args.database_url, args.requests)
     else:
-        upgrade(url)
-        start = time.perf_counter()
-        district_ids = fill(engine, args.cases)
-        took = time.perf_counter() - start
-        print(f"filled {args.cases:,} cases in {took:.1f} s ({engine.dialect.name})")
-    with Session(engine) as session:
-        subtree = agencies.subtree_ids(session=session, agency_id=district_ids[0])
-        period = {"period_from": date(2025, 3, 2), "period_to": date(2026, 3, 1), "now": NOW}
-        timings = {
-            "one full scan": best(
-                lambda: session.scalar(select(func.sum(Case.transfer_count))), args.repeat
-            ),
-            "summary (all agencies)": best(
-                lambda: reports.summary(session=session, agency_ids=None, agency_id=None, **period),
-                args.repeat,
-            ),
-            "summary (one subtree)": best(
-                lambda: reports.summary(
-                    session=session, agency_ids=subtree, agency_id=district_ids[0], **period
-                ),
-                args.repeat,
-            ),
-            "dashboard extras": best(
-                lambda: (
-                    reports.agencies_by_overdue(session=session, agency_ids=None, now=NOW),
-                    reports.soon_due_count(session=session, agency_ids=None, now=NOW),
-                    reports.ping_pong_cases(session=session, agency_ids=None),
-                ),
-                args.repeat,
-            ),
-        }
-    with Session(engine) as session:
-        cases = session.scalar(select(func.count()).select_from(Case))
-    print(f"{cases:,} cases, {engine.dialect.name}")
-    baseline = timings["one full scan"]
-    for name, seconds in timings.items():
-        print(f"{name:<26} {seconds * 1000:9.1f} ms   ×{seconds / baseline:5.1f} of a full scan")
-    out = Path(__file__).parent / "results" / f"reports-{engine.dialect.name}.json"
-    out.write_text(
-        json.dumps({"cases": cases, "dialect": engine.dialect.name, "seconds": timings}, indent=2)
-    )
+        with scratch_database(args.db) as url:
+            load = generate(url, args.cases)
+            result = measure(url, args.requests)
+            result["load_seconds"] = load.seconds
+    path = write_result(f"reports-{result['database']}", result)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    print(f"written to {path}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -102,6 +102,18 @@ class Case(SQLModel, table=True):
     __table_args__ = (
         Index("ix_cases_agency_status", "agency_id", "status"),
         Index("ix_cases_citizen_phone", "citizen_phone"),
+        # Covers the open-case figures of reports and dashboards (index-only scans):
+        # 405 ms -> 57 ms nationally over 1,000,000 cases on PostgreSQL (docs/benchmarks.md).
+        Index(
+            "ix_cases_open_figures",
+            "status",
+            "agency_id",
+            "due_at",
+            "received_at",
+            "paused_at",
+            "escalation_level",
+            "ping_pong",
+        ),  # fmt: skip
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -176,6 +188,8 @@ class CaseEvent(SQLModel, table=True):
     """One row per change of a case; never updated, never deleted."""
 
     __tablename__ = "case_events"
+    # Counting one kind of event in a period (transfers, escalations) without a full scan.
+    __table_args__ = (Index("ix_case_events_action_at", "action", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
