@@ -1,7 +1,7 @@
 """delivery ledger: one row per attempt to send a notification
 
 Revision ID: 0004_delivery
-Revises: 0002_outbox
+Revises: (see down_revision)
 Create Date: 2026-11-22 23:00:00
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import models.base
 
 revision: str = '0004_delivery'
-down_revision: str | Sequence[str] | None = '0002_outbox'
+down_revision: str | Sequence[str] | None = '0003_lifecycle'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

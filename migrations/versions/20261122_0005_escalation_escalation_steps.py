@@ -1,7 +1,7 @@
 """escalation steps
 
 Revision ID: 0005_escalation
-Revises: 0002_outbox
+Revises: (see down_revision)
 Create Date: 2026-11-22 22:05:00
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 import models.base
 
 revision: str = '0005_escalation'
-down_revision: str | Sequence[str] | None = '0002_outbox'
+down_revision: str | Sequence[str] | None = '0004_delivery'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """inspections
 
 Revision ID: 0006_inspections
-Revises: 0002_outbox
+Revises: (see down_revision)
 Create Date: 2026-11-22 22:00:52.629024
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import models.base
 
 
 revision: str = '0006_inspections'
-down_revision: str | Sequence[str] | None = '0002_outbox'
+down_revision: str | Sequence[str] | None = '0005_escalation'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """bench indexes: open-case figures and events by action and time
 
 Revision ID: 0008_bench_indexes
-Revises: 0002_outbox
+Revises: (see down_revision)
 Create Date: 2026-11-22 22:45:00
 """
 from collections.abc import Sequence
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = '0008_bench_indexes'
-down_revision: str | Sequence[str] | None = '0002_outbox'
+down_revision: str | Sequence[str] | None = '0006_inspections'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
