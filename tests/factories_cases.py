@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from models import Agency, Case, CaseKind, CaseStatus, Channel, User
+from workflows import policies
+from workflows.deadlines import local_date
 from workflows.escalation import reschedule
 
 _codes = itertools.count(1)
@@ -26,6 +28,8 @@ def make_case(
 ) -> Case:
     """An open case with its deadline, scheduled for the sweep as the lifecycle would."""
     n = next(_codes)
+    received_at = received_at or due_at - timedelta(days=30)
+    fields.setdefault("policy_version", policy_version(kind, received_at))
     case = Case(
         code=code or f"TEST-{n:06d}",
         kind=CaseKind(kind),
@@ -35,7 +39,7 @@ def make_case(
         citizen_name="Nguyễn Văn A",
         agency_id=agency.id,
         assignee_id=assignee.id if assignee else None,
-        received_at=received_at or due_at - timedelta(days=30),
+        received_at=received_at,
         due_at=due_at,
         updated_at=now,
         **fields,
@@ -46,3 +50,8 @@ def make_case(
     session.add(case)
     session.commit()
     return case
+
+
+def policy_version(kind: CaseKind | str, received_at: datetime) -> str:
+    """The deadline policy a case of `kind` received at `received_at` would carry."""
+    return policies.default().in_force(CaseKind(kind), local_date(received_at)).version

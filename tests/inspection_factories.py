@@ -10,6 +10,7 @@ from sqlmodel import Session
 from api.security import create_token
 from models import Agency, Case, CaseKind, CaseStatus, Channel, Role, User
 from tests.factories import make_agency
+from tests.factories_cases import policy_version
 
 # Users here sign in by token (see `bearer`), so they share one placeholder hash: hashing a
 # password with argon2 costs about half a second per user on the CI machines.
@@ -44,6 +45,7 @@ def make_case(
         due_at=due_at,
         next_action_at=due_at if status in (CaseStatus.received, CaseStatus.accepted) else None,
         updated_at=received_at,
+        policy_version=policy_version(kind, received_at),
         **fields,
     )
     session.add(case)
@@ -166,6 +168,10 @@ def thai_nguyen(session: Session) -> ThaiNguyen:
         status=CaseStatus.resolved,
     )
     story.cases["cantho"] = make_case(
-        session, a["stc"], title="Hồ sơ trễ hạn tại Sở Tài chính", received_at=at(2014, 3, 3)
+        session,
+        a["stc"],
+        title="Hồ sơ trễ hạn tại Sở Tài chính",
+        received_at=at(2014, 3, 3),
+        kind=CaseKind.dossier,
     )
     return story

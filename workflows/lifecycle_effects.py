@@ -149,11 +149,14 @@ def reset_date(ctx: Context) -> None:
 def conclude(ctx: Context) -> None:
     case, fields = ctx.case, ctx.fields
     if fields.outcome == "closed":
+        if case.status == S.closed:
+            raise Invalid("the case is already closed")
         case.closed_at = ctx.now
         ctx.target = S.closed
         return
+    # A directive reopens a resolved or closed case, as `reopen` does, under its own deadline.
     ctx.target = S.accepted
-    case.paused_at = None
+    case.resolved_at = case.closed_at = case.resolved_due_at = None
     case.assignee_id = fields.responsible_user_id
     start_clock(case, ctx.now, "directive")
     case.reset_due_at = fields.due_at

@@ -107,7 +107,7 @@ def test_seed_002_meeting(client, settings, session, now):
             select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.action == "conclude")
         ).one()
         assert (event.from_status, event.to_status) == ("accepted", "closed")
-        assert event.data["reason"] == text
+        assert event.data["text"] == text
         assert event.actor_id == story.leader.id
 
     # A directive puts the case under its new deadline, with the responsible person as
