@@ -30,6 +30,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-serve", action="store_true", help="load the data and stop")
     demo.set_defaults(handler=_demo)
 
+    sweep = commands.add_parser("sweep", help="one escalation sweep, then one delivery")
+    sweep.add_argument(
+        "--as-of",
+        type=_instant,
+        default=None,
+        help="ISO date-time to sweep as of (without an offset: local time); default now",
+    )
+    sweep.set_defaults(handler=_sweep)
+
     admin = commands.add_parser("create-admin", help="create an administrator")
     admin.add_argument("--username", required=True)
     admin.add_argument("--password", required=True)
@@ -46,6 +55,24 @@ def _parser() -> argparse.ArgumentParser:
 def _host_port(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an ISO date-time: {text!r}") from error
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=get_settings().tz)
+    return value.astimezone(UTC)
+
+
+def _sweep(args) -> int:
+    from workflows.escalation_sweep import run_sweep
+
+    _upgrade(args)
+    print(run_sweep(args.as_of))
+    return 0
 
 
 def _upgrade(_args) -> int:

@@ -146,3 +146,46 @@ def _wait_healthy(base: str, server: subprocess.Popen, log) -> list[str]:
             pass
         time.sleep(0.2)
     pytest.fail("server never became healthy:\n" + log.read_text())
+
+
+def test_sweep_escalates_an_overdue_case_and_writes_its_mail(tmp_path, session, database_url):
+    from datetime import UTC, datetime
+
+    from sqlmodel import select
+
+    from models import CaseEvent, Notification, Role
+    from tests.factories import make_agency, make_head, make_user
+    from tests.factories_cases import make_case
+
+    agency = make_agency(session, "UBND xã Linh Sơn", email="linhson@ubnd.gov.vn")
+    make_head(session, agency, full_name="Trịnh Văn Bình")
+    officer = make_user(session, Role.officer, agency)
+    due = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # Monday 17:00 in Hà Nội
+    case = make_case(session, agency, due_at=due, now=due, assignee=officer)
+
+    env = _env(tmp_path, database_url)
+    # Wednesday 4 March 2026, 09:00 local: two working days overdue.
+    done = subprocess.run(
+        _dondoc("sweep", "--as-of", "2026-03-04T09:00"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "steps applied" in done.stdout and "delivery" in done.stdout
+
+    actions = session.exec(select(CaseEvent.action).where(CaseEvent.case_id == case.id)).all()
+    assert any(action.startswith("escalat") for action in actions)
+    mail = session.exec(select(Notification).where(Notification.case_id == case.id)).all()
+    assert {n.template for n in mail} >= {"head_escalation"}
+    assert list((tmp_path / "var" / "mail").glob("*.eml")), "mail folder stays empty"
+
+    bad = subprocess.run(
+        _dondoc("sweep", "--as-of", "yesterday"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 2 and "ISO" in bad.stderr
