@@ -32,7 +32,7 @@ class WorkingCalendar:
     """Answers 'is this a working day?' and counts working days; overrides win."""
 
     overrides: dict[date, Override] = field(default_factory=dict)
-    _vn: holidays.HolidayBase = field(default_factory=lambda: holidays.VN(language="vi"))
+    _vn: holidays.HolidayBase = field(default_factory=lambda: _vietnam())
 
     def is_working_day(self, day: date) -> bool:
         override = self.overrides.get(day)
@@ -87,6 +87,13 @@ class WorkingCalendar:
                 out.append({"date": day.isoformat(), "reason": reason})
             day += timedelta(days=1)
         return out
+
+
+@lru_cache
+def _vietnam() -> holidays.HolidayBase:
+    """Vietnam's calendar, shared and read-only: its years are computed once per process
+    (60 ms), not for each calendar a request loads."""
+    return holidays.VN(language="vi", years=range(2000, 2101))
 
 
 @lru_cache

@@ -31,6 +31,7 @@ from models import (
     User,
 )
 from workflows import agencies, deadlines, lifecycle
+from workflows import calendar as calendars
 from workflows.errors import Forbidden, Invalid, NotFound
 from workflows.policies import PolicySet
 from workflows.text import similar_titles
@@ -104,7 +105,6 @@ def intake(
         raise Invalid("received_at cannot lie in the future")
     citizen = data.citizen
     case = Case(
-        code=next_code(session=session, kind=data.kind, year=deadlines.local_date(now).year),
         kind=data.kind,
         title=data.title,
         description=data.description,
@@ -126,7 +126,13 @@ def intake(
         updated_at=now,
     )
     duplicates = possible_duplicates(session=session, case=case)
-    lifecycle.open_case(session=session, case=case, actor=actor, now=now, policies=policies)
+    calendar = calendars.load(session=session)
+    # Every read is done: the code's counter row stays locked until commit, so it is taken
+    # last, and only the case, its event and its outbox rows are written while it is held.
+    case.code = next_code(session=session, kind=data.kind, year=deadlines.local_date(now).year)
+    lifecycle.open_case(
+        session=session, case=case, actor=actor, now=now, policies=policies, calendar=calendar
+    )
     return Intake(case=case, created=True, duplicates=duplicates)
 
 

@@ -136,18 +136,25 @@ def apply(
 
 
 def open_case(
-    *, session: Session, case: Case, actor: User | None, now: datetime, policies: PolicySet | None
+    *,
+    session: Session,
+    case: Case,
+    actor: User | None,
+    now: datetime,
+    policies: PolicySet | None,
+    calendar: calendars.WorkingCalendar | None = None,
 ) -> Case:
-    """Put a new case in `received`, record its policy version and its first event."""
+    """Put a new case in `received`, record its policy version and its first event.
+
+    With `calendar` given, this reads nothing from the database: intake takes the case's
+    gap-free code just before, so the code's row lock is held only for the writes.
+    """
     policy = (policies or policy_data.default()).in_force(
         case.kind, deadlines.local_date(case.received_at)
     )
     case.policy_version = policy.version
     e.start_clock(case, case.received_at, "receipt")
     case.status = S.received
-    case.updated_at = now
-    session.add(case)
-    session.flush()
     ctx = e.Context(
         session=session,
         case=case,
@@ -155,7 +162,7 @@ def open_case(
         now=now,
         fields=None,
         policy=policy,
-        calendar=calendars.load(session=session),
+        calendar=calendar or calendars.load(session=session),
     )
     _record(ctx, action="receive", data={"policy_version": policy.version})
     return case
@@ -168,6 +175,9 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
         case.status = ctx.target
     case.due_at = deadlines.due_for(case=case, policy=ctx.policy, calendar=ctx.calendar)
     case.updated_at = ctx.now
+    escalation.reschedule(session=ctx.session, case=case, now=ctx.now)
+    ctx.session.add(case)
+    ctx.session.flush()  # a new case is inserted whole here, and gets the id its event needs
     data = {**data, **ctx.data, "due_at": case.due_at.isoformat() if case.due_at else None}
     ctx.session.add(
         CaseEvent(
@@ -181,9 +191,6 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
             data=data,
         )
     )
-    escalation.reschedule(session=ctx.session, case=case, now=ctx.now)
-    ctx.session.add(case)
-    ctx.session.flush()
     citizen_notices.notify(session=ctx.session, case=case, action=action, data=data, now=ctx.now)
 
 
