@@ -69,6 +69,8 @@ class ConclusionCreate(SQLModel):
     text: str = Field(min_length=1, max_length=5000)
     responsible_user_id: int | None = None
     due_at: AwareDatetime | None = None
+    # The case's version the caller saw (the agenda's `version`): a stale one is a 409.
+    version: int | None = None
 
     @model_validator(mode="after")
     def _directive_fields(self):

@@ -2,13 +2,18 @@
 
 
 class DomainError(Exception):
-    """A request the domain refuses; nothing was written."""
+    """A request the domain refuses; nothing was written.
+
+    `code`, where given, is a stable key the web pages translate (`err.<code>` in
+    api/i18n.py); the JSON API answers with `detail` alone.
+    """
 
     status_code = 422
 
-    def __init__(self, detail: str):
+    def __init__(self, detail: str, *, code: str | None = None):
         super().__init__(detail)
         self.detail = detail
+        self.code = code
 
 
 class NotFound(DomainError):

@@ -15,14 +15,18 @@ def apply_conclusion(
     conclusion: InspectionConclusion,
     actor: User,
     now: datetime,
+    version: int | None = None,
 ) -> Case:
-    """Close the case, or put it (back) under the directive's deadline and assignee."""
+    """Close the case, or put it (back) under the directive's deadline and assignee.
+
+    `version` is the case version the team saw (None: the loaded one)."""
     return lifecycle.apply(
         session=session,
         case=case,
         action="conclude",
         actor=actor,
         now=now,
+        version=version,
         outcome=str(conclusion.outcome),
         text=conclusion.text,
         inspection_id=conclusion.inspection_id,

@@ -44,19 +44,21 @@ def create(*, session: Session, data: InspectionCreate, actor: User, now: dateti
     if actor.role not in CREATOR_ROLES:
         raise Forbidden("only inspectors and administrators plan inspections")
     if session.get(Agency, data.agency_id) is None:
-        raise Invalid(f"agency {data.agency_id} does not exist")
+        raise Invalid(f"agency {data.agency_id} does not exist", code="insp.no_agency")
     member_ids = list(data.member_ids)
     if len(set(member_ids)) != len(member_ids):
-        raise Invalid("a member is listed twice")
+        raise Invalid("a member is listed twice", code="insp.member_twice")
     leader_id = data.leader_id if data.leader_id is not None else member_ids[0]
     if leader_id not in member_ids:
-        raise Invalid("the leader must be one of the members")
+        raise Invalid("the leader must be one of the members", code="insp.leader_not_member")
     found = set(
         session.scalars(select(User.id).where(User.id.in_(member_ids), User.is_active.is_(True)))
     )
     missing = [user_id for user_id in member_ids if user_id not in found]
     if missing:
-        raise Invalid(f"no active user with id {', '.join(map(str, missing))}")
+        raise Invalid(
+            f"no active user with id {', '.join(map(str, missing))}", code="insp.member_inactive"
+        )
 
     inspection = Inspection.model_validate(
         data,
@@ -84,7 +86,7 @@ def is_member(*, session: Session, inspection: Inspection, user: User) -> bool:
 def require_member(*, session: Session, inspection: Inspection, user: User) -> None:
     """Only the team records conclusions and measures (403 for anyone else, admins too)."""
     if not is_member(session=session, inspection=inspection, user=user):
-        raise Forbidden("only members of this inspection team may do this")
+        raise Forbidden("only members of this inspection team may do this", code="insp.not_member")
 
 
 def require_reader(*, session: Session, inspection: Inspection, user: User) -> None:
@@ -173,14 +175,17 @@ def conclude(
 
     `closed`: the case is closed with the conclusion as its reason. `directive`: the case is
     reopened or kept open under the new deadline, assigned to the responsible user, so it
-    escalates like any other deadline until it is done.
+    escalates like any other deadline until it is done. With `data.version`, a case changed
+    since the caller read the agenda is a Conflict.
     """
     require_member(session=session, inspection=inspection, user=actor)
     case = session.scalar(select(Case).where(Case.id == data.case_id).with_for_update())
     if case is None:
-        raise Invalid(f"case {data.case_id} does not exist")
+        raise Invalid(f"case {data.case_id} does not exist", code="insp.no_case")
     if not _in_scope(session=session, inspection=inspection, agency_id=case.agency_id):
-        raise Invalid(f"case {case.code} is not a case of the inspected agency")
+        raise Invalid(
+            f"case {case.code} is not a case of the inspected agency", code="insp.case_out_of_scope"
+        )
     already = session.scalar(
         select(InspectionConclusion.id).where(
             InspectionConclusion.inspection_id == inspection.id,
@@ -188,22 +193,33 @@ def conclude(
         )
     )
     if already is not None:
-        raise Conflict(f"case {case.code} was already concluded at this inspection")
+        raise Conflict(
+            f"case {case.code} was already concluded at this inspection",
+            code="insp.already_concluded",
+        )
     if data.outcome == ConclusionOutcome.directive:
         responsible = session.get(User, data.responsible_user_id)
         if responsible is None or not responsible.is_active or responsible.agency_id is None:
-            raise Invalid("the responsible user must be an active user of an agency")
+            raise Invalid(
+                "the responsible user must be an active user of an agency",
+                code="insp.responsible_invalid",
+            )
         if data.due_at <= now:
-            raise Invalid("the directive's deadline must be in the future")
+            raise Invalid("the directive's deadline must be in the future", code="insp.due_past")
 
     conclusion = InspectionConclusion.model_validate(
-        data,
+        data.model_dump(exclude={"version"}),
         update={"inspection_id": inspection.id, "created_by_id": actor.id, "created_at": now},
     )
     session.add(conclusion)
     session.flush()
     inspection_cases.apply_conclusion(
-        session=session, case=case, conclusion=conclusion, actor=actor, now=now
+        session=session,
+        case=case,
+        conclusion=conclusion,
+        actor=actor,
+        now=now,
+        version=data.version,
     )
     session.flush()
     return conclusion
@@ -218,16 +234,19 @@ def add_measure(
     if target.agency_id is not None:
         agency_id = target.agency_id
         if session.get(Agency, agency_id) is None:
-            raise Invalid(f"agency {agency_id} does not exist")
+            raise Invalid(f"agency {agency_id} does not exist", code="insp.no_target")
     else:
         user = session.get(User, target.user_id)
         if user is None:
-            raise Invalid(f"user {target.user_id} does not exist")
+            raise Invalid(f"user {target.user_id} does not exist", code="insp.no_target")
         agency_id = user.agency_id
     if not _in_scope(session=session, inspection=inspection, agency_id=agency_id):
-        raise Invalid("a measure may only target units and officials of the inspected agency")
+        raise Invalid(
+            "a measure may only target units and officials of the inspected agency",
+            code="insp.target_out_of_scope",
+        )
     if data.due_at is not None and data.due_at <= now:
-        raise Invalid("the due date must be in the future")
+        raise Invalid("the due date must be in the future", code="insp.due_past")
     measure = InspectionMeasure(
         inspection_id=inspection.id,
         target_agency_id=target.agency_id,
@@ -252,7 +271,7 @@ def complete_measure(
     if measure is None or measure.inspection_id != inspection.id:
         raise NotFound(f"measure {measure_id} not found in this inspection")
     if measure.done_at is not None:
-        raise Conflict("this measure is already marked done")
+        raise Conflict("this measure is already marked done", code="insp.measure_done")
     measure.done_at = now
     session.add(measure)
     session.flush()

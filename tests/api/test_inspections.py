@@ -19,6 +19,7 @@ from models import (
     Role,
 )
 from tests.inspection_factories import bearer, make_case, person, thai_nguyen
+from workflows import lifecycle
 
 API = "/api/v1/inspections"
 
@@ -174,6 +175,30 @@ def test_bad_conclusion_is_422_and_writes_nothing(client, settings, session, sto
     assert response.status_code == 422, response.text
     assert _count(session, InspectionConclusion) == 0
     assert _count(session, CaseEvent) == 0
+
+
+def test_conclusion_on_a_stale_version_is_409_and_writes_nothing(
+    client, settings, session, story, now
+):
+    inspection = _plan(client, settings, story, now)
+    road = story.cases["road"]
+    seen = road.version
+    # The commune's head acts on the case after the team read the agenda.
+    head = story.heads["linhson"]
+    lifecycle.apply(
+        session=session, case=road, action="assign", actor=head, now=now, assignee_id=head.id
+    )
+    session.commit()
+    events = _count(session, CaseEvent)
+    url = f"{API}/{inspection['id']}/conclusions"
+    body = {"case_id": road.id, "outcome": "closed", "text": "Kết thúc", "version": seen}
+    response = client.post(url, json=body, headers=bearer(settings, story.leader))
+    assert response.status_code == 409, response.text
+    assert _count(session, InspectionConclusion) == 0
+    assert _count(session, CaseEvent) == events
+    body["version"] = seen + 1  # read again: the conclusion goes through
+    response = client.post(url, json=body, headers=bearer(settings, story.leader))
+    assert response.status_code == 201, response.text
 
 
 def test_resolved_case_is_closed_and_closed_case_reopened_by_directive(
