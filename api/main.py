@@ -13,6 +13,8 @@ from api.deps import SessionDep
 from api.pages import auth as auth_pages
 from api.pages import cases as case_pages
 from api.pages import dashboard as dashboard_pages
+from api.pages import inspection_meeting as meeting_pages
+from api.pages import inspections as inspection_pages
 from api.pages import intake as intake_pages
 from api.pages import lookup as lookup_pages
 from api.pages import mail as mail_pages
@@ -53,7 +55,16 @@ API_ROUTERS = (
     exports,
 )
 # intake before case pages: /cases/new must win over /cases/{id}
-PAGE_ROUTERS = (auth_pages, dashboard_pages, intake_pages, case_pages, lookup_pages, mail_pages)
+PAGE_ROUTERS = (
+    auth_pages,
+    dashboard_pages,
+    intake_pages,
+    case_pages,
+    lookup_pages,
+    mail_pages,
+    inspection_pages,
+    meeting_pages,
+)
 
 
 @asynccontextmanager

@@ -22,9 +22,14 @@ HOME_LINKS: dict[Role, list[tuple[str, str]]] = {
         ("/queue", "nav.queue"),
         ("/reports", "nav.reports"),
     ],
-    Role.inspector: [("/reports", "nav.reports"), ("/dashboard", "nav.dashboard")],
+    Role.inspector: [
+        ("/inspections", "nav.inspections"),
+        ("/reports", "nav.reports"),
+        ("/dashboard", "nav.dashboard"),
+    ],
     Role.admin: [
         ("/dashboard", "nav.dashboard"),
+        ("/inspections", "nav.inspections"),
         ("/reports", "nav.reports"),
         ("/mail", "nav.mail"),
     ],

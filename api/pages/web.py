@@ -1,5 +1,6 @@
 """What every page needs: templates, the language, the signed-in user, redirects."""
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -116,6 +117,22 @@ def render(
 
 def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+def page_translator(request: Request) -> Callable[..., str]:
+    """`t` in the request's language, for messages a page module builds itself."""
+    from dondoc.settings import get_settings
+
+    return i18n.translator(i18n.language(request, get_settings().language))
+
+
+def error_text(request: Request, exc: Exception) -> str:
+    """A domain error in the page's language: its `code` translated (`err.<code>`) when the
+    catalogue has it, else the domain's own words."""
+    code = getattr(exc, "code", None)
+    if code and f"err.{code}" in i18n.MESSAGES:
+        return page_translator(request)(f"err.{code}")
+    return getattr(exc, "detail", str(exc))
 
 
 def install(app: FastAPI) -> None:
