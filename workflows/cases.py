@@ -30,7 +30,7 @@ from models import (
     Role,
     User,
 )
-from workflows import agencies, deadlines, lifecycle
+from workflows import agencies, deadlines, inspections, lifecycle
 from workflows import calendar as calendars
 from workflows.errors import Forbidden, Invalid, NotFound
 from workflows.policies import PolicySet
@@ -169,11 +169,8 @@ def visible_agency_ids(*, session: Session, user: User) -> list[int] | None:
 
 
 def inspector_agency_ids(*, session: Session, user: User) -> list[int]:
-    """Hook for workflows/inspections: the agencies of the inspections `user` belongs to.
-
-    Inspections do not exist yet, so inspectors read no case until they are wired here.
-    """
-    return []
+    """The agencies of the inspections `user` belongs to (with subtrees where set)."""
+    return inspections.visible_agency_ids(session=session, user=user)
 
 
 def get_visible(*, session: Session, case_id: int, user: User) -> Case:

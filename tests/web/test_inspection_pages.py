@@ -485,3 +485,21 @@ def test_measures_form_and_report(client, settings, session, story, meeting, now
     as_user(client, settings, person(session, Role.admin, None, "Quản trị viên"))
     assert client.post(url, data=body).status_code == 403
     assert count(session, InspectionMeasure) == 2
+
+
+def test_team_members_open_the_cases_of_the_inspected_agencies(
+    client, settings, session, story, meeting
+):
+    toan, cantho = story.cases["toan"], story.cases["cantho"]
+    as_user(client, settings, story.member)
+    page = client.get(f"/inspections/{meeting.id}").text
+    assert f'<a href="/cases/{toan.id}">{toan.code}</a>' in page
+    case_page = client.get(f"/cases/{toan.id}")
+    assert case_page.status_code == 200 and "Trần Quang Toàn" in case_page.text
+    assert client.get(f"/cases/{cantho.id}").status_code == 404  # another province
+    listed = {c["code"] for c in client.get("/api/v1/cases?limit=100").json()["items"]}
+    assert toan.code in listed and cantho.code not in listed
+    # An inspector of another team sees none of them.
+    as_user(client, settings, story.other_inspector)
+    assert client.get(f"/cases/{toan.id}").status_code == 404
+    assert client.get("/api/v1/cases").json()["total"] == 0
