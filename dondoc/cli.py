@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -97,12 +98,14 @@ def _demo(args) -> int:
     from dondoc import demo
 
     settings = get_settings()
-    demo.reset_database(settings.database_url)
+    demo.reset_database(settings.database_url, settings.mail_dir)
     _upgrade(args)
-    accounts = demo.load(database_url=settings.database_url, now=datetime.now(UTC))
+    started = time.monotonic()
+    loaded = demo.load(settings=settings, now=datetime.now(UTC))
+    print("\n".join(["", *loaded.summary, f"  loaded in {time.monotonic() - started:.1f} s"]))
     print("\nDemo accounts (passwords are shown only this once):")
-    for username, password, role, agency in accounts:
-        print(f"  {role:<9} {username:<14} {password:<14} {agency}")
+    for username, password, role, agency in loaded.accounts:
+        print(f"  {role:<9} {username:<17} {password:<14} {agency}")
     if args.no_serve:
         return 0
     return _serve(args)

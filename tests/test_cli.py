@@ -6,6 +6,8 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -101,30 +103,128 @@ def test_create_admin_then_sign_in_through_serve(tmp_path, fresh_database_url):
         server.wait(timeout=30)
 
 
+# Seed 002: what the 2023 inspection found pending, where, and since when.
+SEED_002_CASES = [
+    ("Trần Quang Toàn", 2014, "UBND huyện Đồng Hỷ", "HS"),
+    ("17 giấy chứng nhận", 2017, "UBND thị trấn Chợ Chu", "KNPA"),
+    ("Bùi Thị Thanh", 2020, "UBND xã Phúc Trìu", "HS"),
+    ("xóm Nam Sơn", 2020, "UBND xã Linh Sơn", "KNPA"),
+]
+
+
 def test_demo_serves_the_seed_agencies_and_prints_working_passwords(tmp_path, fresh_database_url):
+    """Through the served demo's API, what a user notices: the agencies and accounts, the
+    long-pending cases of seed 002 with their years, the 380 dossiers of Sở Tài chính in 2014
+    (69 open), the citizen's look-up, the inspection agenda, and mail in the mail folder."""
     port = _free_port()
     log = tmp_path / "demo.log"
     server = _start(_dondoc("demo", "--port", str(port)), _env(tmp_path, fresh_database_url), log)
     try:
-        base = f"http://127.0.0.1:{port}"
-        lines = _wait_healthy(base, server, log)
-        admin_line = next(line for line in lines if line.split()[:2] == ["admin", "admin"])
-        password = admin_line.split()[2]
-        token = httpx.post(
-            f"{base}/api/v1/auth/token", data={"username": "admin", "password": password}
-        ).json()
-        headers = {"Authorization": f"Bearer {token['access_token']}"}
-        names = {a["name"] for a in httpx.get(f"{base}/api/v1/agencies", headers=headers).json()}
-        assert {
-            "UBND xã Phúc Trìu",
-            "UBND thị trấn Hóa Thượng",
-            "Sở Tài chính TP. Cần Thơ",
-        } <= names
-        roles = {u["role"] for u in httpx.get(f"{base}/api/v1/users", headers=headers).json()}
+        base = f"http://127.0.0.1:{port}/api/v1"
+        lines = _wait_healthy(base.removesuffix("/api/v1"), server, log)
+        assert any("380 cases" in line and "69 open" in line for line in lines), lines
+        passwords = _printed_passwords(lines)
+        admin = _sign_in(base, "admin", passwords["admin"])
+        agencies = httpx.get(f"{base}/agencies", headers=admin).json()
+        agency_ids = {agency["name"]: agency["id"] for agency in agencies}
+        assert {"UBND xã Phúc Trìu", "UBND thị trấn Hóa Thượng", "Sở Tài chính TP. Cần Thơ"} <= set(
+            agency_ids
+        )
+        roles = {u["role"] for u in httpx.get(f"{base}/users", headers=admin).json()}
         assert roles == {"clerk", "officer", "head", "inspector", "admin"}
+
+        seed_codes = []
+        for text, year, agency, prefix in SEED_002_CASES:
+            page = httpx.get(f"{base}/cases", params={"q": text}, headers=admin).json()
+            assert page["total"] == 1, (text, [c["title"] for c in page["items"]])
+            case = page["items"][0]
+            assert case["code"].startswith(f"{prefix}-{year}-"), case["code"]
+            assert _local_year(case["received_at"]) == year
+            assert case["agency_id"] == agency_ids[agency]
+            assert case["status"] in ("received", "accepted") and case["overdue"] is True
+            assert _local_year(case["due_at"]) in (year, year + 1)
+            seed_codes.append(case["code"])
+            if agency == "UBND thị trấn Chợ Chu":  # sent to the district and back
+                assert case["transfer_count"] == 2 and case["ping_pong"] is True
+
+        finance = agency_ids["Sở Tài chính TP. Cần Thơ"]
+        in_2014 = {
+            "agency_id": finance,
+            "kind": "dossier",
+            "received_after": "2014-01-01T00:00:00+07:00",
+            "received_before": "2015-01-01T00:00:00+07:00",
+            "limit": 1,
+        }
+
+        def total(**filters) -> int:
+            params = {**in_2014, **filters}
+            return httpx.get(f"{base}/cases", params=params, headers=admin).json()["total"]
+
+        assert total() == 380
+        assert sum(total(status=s) for s in ("received", "accepted", "on_hold")) == 69
+        assert total(status="resolved") == 311
+        assert total(overdue="true") == total(status="received") + total(status="accepted")
+        report = httpx.get(
+            f"{base}/reports/summary",
+            params={"from": "2014-01-01", "to": "2014-12-31", "agency_id": finance},
+            headers=admin,
+        ).json()
+        assert report["received"] == 380 and report["resolved"] == 311
+        assert 0.95 <= report["on_time_rate"] < 1  # "mostly before the appointment"
+
+        # The citizen's look-up: the tracking code and the last four digits of the phone.
+        case = httpx.get(f"{base}/cases", params={"q": "Bùi Thị Thanh"}, headers=admin).json()
+        code, phone = case["items"][0]["code"], case["items"][0]["citizen"]["phone"]
+        digits = "".join(ch for ch in phone if ch.isdigit())[-4:]
+        found = httpx.get(f"{base}/public/cases/{code}", params={"phone_last4": digits})
+        assert found.status_code == 200
+        assert found.json()["agency_name"] == "UBND xã Phúc Trìu"
+        assert found.json()["status_text"] == "Đang giải quyết"
+        wrong = "0000" if digits != "0000" else "1111"
+        missed = httpx.get(f"{base}/public/cases/{code}", params={"phone_last4": wrong})
+        assert missed.status_code == 404
+
+        # The inspector's agenda: the four seed cases first, longest pending first.
+        inspector = _sign_in(base, "kiemtra.tn", passwords["kiemtra.tn"])
+        [inspection] = httpx.get(f"{base}/inspections", headers=inspector).json()
+        assert inspection["legal_basis"].startswith("Kế hoạch số 45/KH-UBND ngày 17/3/2023")
+        leader = next(m for m in inspection["members"] if m["is_leader"])
+        assert leader["full_name"] == "Nguyễn Văn Hiển"
+        agenda = httpx.get(
+            f"{base}/inspections/{inspection['id']}/agenda", headers=inspector
+        ).json()
+        assert [item["code"] for item in agenda["items"][:4]] == seed_codes
+
+        # The officer's queue has overdue work; the mail folder is not empty.
+        officer = _sign_in(base, "chuyenvien.tn", passwords["chuyenvien.tn"])
+        mine = httpx.get(f"{base}/cases", params={"overdue": "true"}, headers=officer).json()
+        assert mine["total"] >= 1
+        mail = httpx.get(f"{base}/notifications/mailbox", headers=admin).json()
+        assert any("@example.com" in m["to"] for m in mail)  # a citizen's receipt or answer
+        assert any("chutich.tptn@" in m["to"] for m in mail)  # the head, of overdue work
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _printed_passwords(lines: list[str]) -> dict[str, str]:
+    """username -> password from the accounts the demo printed."""
+    roles = {"admin", "clerk", "officer", "head", "inspector"}
+    return {
+        parts[1]: parts[2]
+        for line in lines
+        if len(parts := line.split()) >= 3 and parts[0] in roles
+    }
+
+
+def _sign_in(base: str, username: str, password: str) -> dict[str, str]:
+    token = httpx.post(f"{base}/auth/token", data={"username": username, "password": password})
+    assert token.status_code == 200, token.text
+    return {"Authorization": f"Bearer {token.json()['access_token']}"}
+
+
+def _local_year(instant: str) -> int:
+    return datetime.fromisoformat(instant).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).year
 
 
 def _start(command: list[str], env: dict[str, str], log) -> subprocess.Popen:
