@@ -34,6 +34,15 @@ def lookup_url(base_url: str, code: str) -> str:
 def case_context(*, session: Session, case: Case, now: datetime, base_url: str) -> dict[str, Any]:
     """The case as templates see it (JSON-serialisable, frozen at enqueue time)."""
     agency = session.get(Agency, case.agency_id)
+    return case_facts(
+        case=case, agency_name=agency.name if agency else "", now=now, base_url=base_url
+    )
+
+
+def case_facts(*, case: Any, agency_name: str, now: datetime, base_url: str) -> dict[str, Any]:
+    """case_context() without the session: `case` is a Case or a row with the same columns
+    (id, code, title, kind, status, agency_id, received_at, due_at), for callers that already
+    hold the agency's name (the escalation sweep, which loads the agencies once per batch)."""
     due = case.due_at
     today = now.astimezone(LOCAL_TZ).date()
     due_day = due.astimezone(LOCAL_TZ).date() if due else None
@@ -45,10 +54,10 @@ def case_context(*, session: Session, case: Case, now: datetime, base_url: str) 
         "kind": str(case.kind),
         "status": str(case.status),
         "agency_id": case.agency_id,
-        "agency_name": agency.name if agency else "",
+        "agency_name": agency_name,
         "received_date": local_date(case.received_at),
         "due_at": due.isoformat() if due else None,
-        "due_date": local_date(due),
+        "due_date": due_day.strftime("%d/%m/%Y") if due_day else "",
         "overdue": overdue,
         # Calendar days on the local calendar, counted from the due date.
         "days_overdue": max(0, (today - due_day).days) if overdue else 0,

@@ -8,17 +8,18 @@ one transaction, and the unique key makes a rerun write nothing twice.
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, select
 from sqlmodel import Session
 
 from models import Case, CaseEvent, CaseStatus, EscalationStep, Role, User
 from models.db import is_postgres
+from workflows.batch_sql import insert_rows, update_rows
 from workflows.errors import Conflict, Forbidden, Invalid
-from workflows.escalation_mail import case_dict, enqueue_many, notification_row
+from workflows.escalation_mail import enqueue_many
+from workflows.escalation_rows import BatchWrites
 from workflows.escalation_targets import Tree
-from workflows.ladder import Applied, Policy, Step, load_policy
+from workflows.ladder import Applied, Policy, load_policy
 
 RUNNING = (CaseStatus.received, CaseStatus.accepted)
 
@@ -83,15 +84,44 @@ def due_case_ids(*, session: Session, as_of: datetime, limit: int | None = None)
     return list(session.scalars(query))
 
 
-def _claim(*, session: Session, case_ids: list[int], now: datetime) -> list[Case]:
+# What a batch reads of each case: the ladder's inputs and the facts the emails repeat.
+_CASES = Case.__table__
+_CLAIMED = tuple(
+    _CASES.c[name]
+    for name in (
+        "id", "code", "title", "kind", "status", "agency_id", "assignee_id", "received_at",
+        "due_at", "escalation_level", "long_pending",
+    )
+)  # fmt: skip
+_STEPS = EscalationStep.__table__
+
+
+def _claim(*, session: Session, case_ids: list[int], now: datetime) -> list[Row]:
     """Lock the cases still due; on PostgreSQL skip those another sweep holds.
 
-    On SQLite the transaction already is the only writer (BEGIN IMMEDIATE).
+    On SQLite the transaction already is the only writer (BEGIN IMMEDIATE). Plain rows, not
+    ORM objects: the batch reads eleven columns and writes back with set-based statements.
     """
-    query = select(Case).where(Case.id.in_(case_ids), Case.next_action_at <= now).order_by(Case.id)
+    query = (
+        select(*_CLAIMED)
+        .where(_CASES.c.id.in_(case_ids), _CASES.c.next_action_at <= now)
+        .order_by(_CASES.c.id)
+    )
     if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
-    return list(session.scalars(query))
+    return list(session.connection().execute(query))
+
+
+def _applied_by_case(*, session: Session, case_ids: list[int]) -> dict[tuple[int, str], dict]:
+    """The steps already applied to these cases, by (case, deadline)."""
+    query = select(
+        _STEPS.c.case_id, _STEPS.c.deadline_key, _STEPS.c.step, _STEPS.c.level,
+        _STEPS.c.grace_until,
+    ).where(_STEPS.c.case_id.in_(case_ids))  # fmt: skip
+    applied: dict[tuple[int, str], dict[str, Applied]] = defaultdict(dict)
+    for case_id, key, step, level, grace_until in session.connection().execute(query):
+        applied[(case_id, key)][step] = Applied(level=level, grace_until=grace_until)
+    return applied
 
 
 def apply_batch(
@@ -102,120 +132,40 @@ def apply_batch(
     base_url: str = "",
     policy: Policy | None = None,
 ) -> BatchResult:
-    """Apply every due ladder step of these cases in the caller's transaction."""
+    """Apply every due ladder step of these cases in the caller's transaction.
+
+    Set-based whatever the batch size: four reads (the claimed cases, their applied steps,
+    their agencies with ancestors and heads, their officers) and four writes (steps, events,
+    outbox rows, one UPDATE of the cases).
+    """
     policy = policy or load_policy()
-    result = BatchResult()
     cases = _claim(session=session, case_ids=case_ids, now=now)
     if not cases:
-        return result
-    applied_rows = session.scalars(
-        select(EscalationStep).where(EscalationStep.case_id.in_([c.id for c in cases]))
+        return BatchResult()
+    applied = _applied_by_case(session=session, case_ids=[c.id for c in cases])
+    tree = Tree.load(
+        session=session,
+        agency_ids={c.agency_id for c in cases},
+        assignee_ids={c.assignee_id for c in cases if c.assignee_id},
     )
-    applied_by_case: dict[tuple[int, str], list[EscalationStep]] = defaultdict(list)
-    for row in applied_rows:
-        applied_by_case[(row.case_id, row.deadline_key)].append(row)
-    tree = Tree.load(session=session, assignee_ids={c.assignee_id for c in cases if c.assignee_id})
-    send_after = policy.send_after(now)
-    step_rows, events, mails, case_updates = [], [], [], []
+    writes = BatchWrites(tree=tree, now=now, send_after=policy.send_after(now), base_url=base_url)
     for case in cases:
-        result.cases += 1
         if case.status not in RUNNING or case.due_at is None:
-            case_updates.append({"id": case.id, "next_action_at": None})  # resolved: nothing more
+            writes.stop(case)  # resolved or paused since it was scheduled: nothing more
             continue
         key = deadline_key(case.due_at)
-        applied = _applied(applied_by_case[(case.id, key)])
-        plan = policy.plan(kind=case.kind, due_at=case.due_at, applied=applied, now=now)
-        level, long_pending = max((a.level or 0 for a in applied.values()), default=0), False
-        context_case = None
-        for step, scheduled_at in plan.due:
-            people = tree.resolve(
-                targets=step.notify, agency_id=case.agency_id, assignee_id=case.assignee_id
-            )
-            if people.people and context_case is None:
-                context_case = case_dict(
-                    session=session, case=case, now=now, base_url=base_url, tree=tree
-                )
-            mails.extend(
-                notification_row(
-                    case=case,
-                    key=key,
-                    step=step,
-                    target=target,
-                    person=person,
-                    now=now,
-                    send_after=send_after,
-                    context_case=context_case,
-                    tree=tree,
-                )  # fmt: skip
-                for target, person in people.people
-            )
-            result.steps += 1
-            level = max(level, step.level or 0)
-            long_pending = long_pending or step.long_pending
-            data = {
-                "step": step.key,
-                "level": step.level,
-                "deadline": key,
-                "scheduled_at": scheduled_at.isoformat(),
-                "notified": [
-                    {"target": t, "user_id": p.user_id, "name": p.name} for t, p in people.people
-                ],
-                "skipped": people.skipped,
-                "send_after": send_after.isoformat() if send_after else None,
-            }
-            step_rows.append(
-                dict(
-                    case_id=case.id,
-                    deadline_key=key,
-                    step=step.key,
-                    level=step.level,
-                    scheduled_at=scheduled_at,
-                    applied_at=now,
-                    data=data,
-                )
-            )
-            events.append(
-                dict(
-                    case_id=case.id,
-                    at=now,
-                    actor_id=None,
-                    action=_event_action(step),
-                    from_status=case.status,
-                    to_status=case.status,
-                    agency_id=case.agency_id,
-                    data=data,
-                )
-            )
-        update_row: dict[str, Any] = {
-            "id": case.id,
-            "next_action_at": plan.next_at,
-            "escalation_level": level,
-        }
-        if long_pending:
-            update_row["long_pending"] = True
-            result.flagged += 1
-        case_updates.append(update_row)
-    if step_rows:
-        session.execute(insert(EscalationStep), step_rows)
-        session.execute(insert(CaseEvent), events)
-    result.notifications = enqueue_many(session=session, rows=mails)
-    _update_cases(session, case_updates)
-    return result
-
-
-def _update_cases(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Bulk UPDATE by primary key, grouped by the columns each row sets."""
-    groups: dict[tuple[str, ...], list[dict]] = defaultdict(list)
-    for row in rows:
-        groups[tuple(sorted(row))].append(row)
-    for group in groups.values():
-        session.execute(update(Case), group)
-
-
-def _event_action(step: Step) -> str:
-    if step.long_pending:
-        return "flagged_for_inspection"
-    return "escalation" if (step.level or 0) > 0 else "reminder"
+        done = applied.get((case.id, key), {})
+        plan = policy.plan(kind=case.kind, due_at=case.due_at, applied=done, now=now)
+        writes.add(case, key=key, done=done, plan=plan)
+    conn = session.connection()
+    insert_rows(conn, EscalationStep.__table__, writes.steps)
+    insert_rows(conn, CaseEvent.__table__, writes.events)
+    notifications = enqueue_many(session=session, rows=writes.mails)
+    update_rows(conn, _CASES, writes.cases)
+    return BatchResult(
+        cases=len(cases), steps=len(writes.steps), notifications=notifications,
+        flagged=writes.flagged,
+    )  # fmt: skip
 
 
 def acknowledge(*, session: Session, case: Case, actor: User, now: datetime) -> Case:
@@ -275,7 +225,7 @@ def case_agency_head(*, session: Session, case: Case) -> int | None:
     return agency.head_user_id if agency else None
 
 
-def sweep(*, engine, as_of: datetime, batch_size: int = 500, base_url: str = "") -> BatchResult:
+def sweep(*, engine, as_of: datetime, batch_size: int = 1000, base_url: str = "") -> BatchResult:
     """One sweep without Prefect: the same batches the flow runs as tasks, one transaction each."""
     from models.db import session_scope
 

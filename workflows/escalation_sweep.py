@@ -2,8 +2,12 @@
 
 Why a flow: the sweep runs every few minutes, from APScheduler in `dondoc serve` or from a
 Prefect deployment on any number of workers. It selects due cases by the indexed
-`next_action_at`, and applies them 500 cases per task (one transaction each, retried); the
+`next_action_at`, and applies them 1,000 cases per task (one transaction each, retried); the
 logic lives in workflows/escalation.py and is tested without Prefect.
+
+Why 1,000: a batch costs a fixed handful of statements and a Prefect task run (about 10 ms of
+orchestration), so fewer, larger batches are cheaper, while a batch still commits in a few
+hundred milliseconds and holds its cases' row locks no longer (docs/benchmarks.md).
 """
 
 import os
@@ -18,7 +22,7 @@ from dondoc.settings import get_settings
 from models.db import get_engine, session_scope
 from workflows.escalation import BatchResult, apply_batch, due_case_ids
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 # Fault injection for the crash tests: "committed:N" kills the process after N committed
 # batches, "uncommitted:N" inside batch N+1 after its steps are written, before the commit.
 KILL_ENV = "DONDOC_SWEEP_KILL_AT"

@@ -69,6 +69,9 @@ class Plan:
     next_at: datetime | None = None
 
 
+SCHEDULE_CACHE_SIZE = 20_000
+
+
 @dataclass(frozen=True)
 class Policy:
     ladders: Mapping[str, Ladder]
@@ -76,6 +79,8 @@ class Policy:
     step_time: time
     work_start: time
     work_end: time
+    # (kind, local due day) -> every step of the ladder with its instant; see schedule().
+    _schedules: dict = field(default_factory=dict, compare=False, repr=False)
 
     def ladder(self, kind: str) -> Ladder:
         return self.ladders.get(str(kind)) or self.ladders[DEFAULT_KIND]
@@ -89,12 +94,29 @@ class Policy:
 
     def step_at(self, step: Step, due_at: datetime) -> datetime:
         """When a step falls due for a case due at `due_at`."""
-        day = self.due_date(due_at)
+        return self._step_on(step, self.due_date(due_at))
+
+    def _step_on(self, step: Step, day: date) -> datetime:
         if step.unit == "calendar":
             target = day + timedelta(days=step.offset)
         else:
             target = add_working_days(day, step.offset)
         return self.local_instant(target, self.step_time)
+
+    def schedule(self, kind: str, due_at: datetime) -> tuple[tuple[Step, datetime], ...]:
+        """Every step of the kind's ladder with its instant, for a deadline.
+
+        The instants depend only on the local due day, which thousands of cases share: kept
+        per (kind, day), so a sweep does the working-day arithmetic once per day, not per case.
+        """
+        key = (str(kind), self.due_date(due_at))
+        cached = self._schedules.get(key)
+        if cached is None:
+            if len(self._schedules) >= SCHEDULE_CACHE_SIZE:
+                self._schedules.clear()
+            cached = tuple((step, self._step_on(step, key[1])) for step in self.ladder(kind).steps)
+            self._schedules[key] = cached
+        return cached
 
     def send_after(self, now: datetime) -> datetime | None:
         """None inside working hours; otherwise the start of the next working morning."""
@@ -131,10 +153,9 @@ class Policy:
                 hold_level, hold_until = done.level or 0, done.grace_until
         plan = Plan()
         next_at = None
-        for step in self.ladder(kind).steps:
+        for step, at in self.schedule(kind, due_at):
             if step.key in applied:
                 continue
-            at = self.step_at(step, due_at)
             if hold_until is not None and (step.level or 0) > hold_level:
                 at = max(at, hold_until)
             if at <= now:

@@ -1,0 +1,156 @@
+"""Set-based writes for the batch jobs: one statement per table per batch, whatever its size.
+
+The escalation sweep writes a step, an event and an outbox row for each of hundreds of cases
+per batch, and updates each case. Issued row by row (or through the ORM's unit of work) that
+is thousands of statements per sweep; here every table gets one:
+
+- inserts are one `executemany` of one prepared INSERT: psycopg sends the rows in one
+  pipeline (one round trip), SQLite steps one prepared statement in C;
+- updates of many rows by primary key are one `UPDATE … FROM` a relation of the new values:
+  `unnest` of one array per column on PostgreSQL, `json_each` of one JSON document on SQLite.
+
+Values are converted to what the driver stores by each column's own type (instants to UTC),
+once per distinct instant: a batch shares a handful of them (its `now`, the steps' scheduled
+times), and converting them row by row was a fifth of a sweep's time. JSON columns are
+written with orjson (a sixth of the sweep's time with the standard library's encoder; the
+text differs only in leaving non-ASCII letters unescaped, as JSON allows).
+"""
+
+import sqlite3
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import orjson
+from sqlalchemy import JSON, Connection, DateTime, Table, bindparam, text, update
+from sqlalchemy.engine import Dialect
+
+# UPDATE … FROM arrived in SQLite 3.33 (2020); older libraries take the executemany path.
+SQLITE_UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33)
+_PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def insert_rows(
+    conn: Connection,
+    table: Table,
+    rows: list[dict[str, Any]],
+    *,
+    skip_existing: tuple[str, ...] = (),
+) -> int:
+    """INSERT `rows` (dicts with the same keys) in one executemany; the number written.
+
+    With `skip_existing` (the columns of a unique key) a row whose key exists is not written
+    (`ON CONFLICT (…) DO NOTHING`, the same text on SQLite and PostgreSQL).
+    """
+    if not rows:
+        return 0
+    names = tuple(rows[0])
+    placeholder = _PLACEHOLDER[conn.dialect.paramstyle]  # sqlite3: qmark; psycopg: pyformat
+    sql = _insert_sql(table, names, skip_existing, placeholder, conn.dialect)
+    result = conn.exec_driver_sql(sql, _stored(rows, names, _converters(table, names, conn)))
+    return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
+
+
+def update_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Set each row's columns on the row of `table` with its `id`, in one statement.
+
+    Every dict has the same keys: `id` and the columns to set.
+    """
+    if not rows:
+        return
+    columns = tuple(name for name in rows[0] if name != "id")
+    names = ("id", *columns)
+    if conn.dialect.name == "postgresql":
+        values = _stored(rows, names, _converters(table, names, conn))
+        arrays = zip(*values, strict=True)
+        conn.execute(
+            _pg_update(table, columns, conn.dialect),
+            {f"p{n}": list(array) for n, array in enumerate(arrays)},
+        )
+    elif conn.dialect.name == "sqlite" and SQLITE_UPDATE_FROM:
+        values = _stored(rows, names, _converters(table, names, conn))
+        conn.execute(_sqlite_update(table, columns), {"rows": _json_text(values)})
+    else:
+        key = table.c.id == bindparam("b_id")
+        statement = update(table).where(key).values({c: bindparam(c) for c in columns})
+        conn.execute(
+            statement, [{"b_id": row["id"], **{c: row[c] for c in columns}} for row in rows]
+        )
+
+
+def _stored(rows: list[dict[str, Any]], names: tuple[str, ...], converters) -> list[tuple]:
+    """The rows as tuples of what the driver stores, in the order of `names`."""
+    pairs = list(zip(names, converters, strict=True))
+    return [tuple(row[n] if c is None else c(row[n]) for n, c in pairs) for row in rows]
+
+
+def _converters(table: Table, names: tuple[str, ...], conn: Connection) -> list[Callable | None]:
+    """Per column: None (stored as given), JSON to text, or the type's own bind conversion,
+    remembered per distinct value for instants (fresh for each statement)."""
+    converters: list[Callable | None] = []
+    for name in names:
+        column_type = table.c[name].type
+        if isinstance(column_type, JSON):
+            converters.append(_json_text)
+            continue
+        process = column_type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        instant = isinstance(getattr(column_type, "impl_instance", column_type), DateTime)
+        converters.append(_remembered(process) if process and instant else process)
+    return converters
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _remembered(process: Callable) -> Callable:
+    seen: dict[Any, Any] = {}
+
+    def convert(value):
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = stored = process(value)
+            return stored
+
+    return convert
+
+
+@lru_cache
+def _insert_sql(
+    table: Table, names: tuple[str, ...], skip_existing: tuple[str, ...], placeholder: str,
+    dialect: Dialect,
+) -> str:  # fmt: skip
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join([placeholder] * len(names))})"
+    )
+    if skip_existing:
+        sql += f" ON CONFLICT ({', '.join(quote(n) for n in skip_existing)}) DO NOTHING"
+    return sql
+
+
+@lru_cache
+def _pg_update(table: Table, columns: tuple[str, ...], dialect: Dialect):
+    names = ("id", *columns)
+    arrays = ", ".join(
+        f"CAST(:p{n} AS {table.c[name].type.compile(dialect=dialect)}[])"
+        for n, name in enumerate(names)
+    )
+    sets = ", ".join(f"{name} = v.{name}" for name in columns)
+    return text(
+        f"UPDATE {table.name} SET {sets} FROM unnest({arrays}) AS v({', '.join(names)}) "
+        f"WHERE {table.name}.id = v.id"
+    )
+
+
+@lru_cache
+def _sqlite_update(table: Table, columns: tuple[str, ...]):
+    names = ("id", *columns)
+    field = {name: f"json_extract(v.value, '$[{n}]')" for n, name in enumerate(names)}
+    sets = ", ".join(f"{name} = {field[name]}" for name in columns)
+    return text(
+        f"UPDATE {table.name} SET {sets} FROM json_each(:rows) AS v "
+        f"WHERE {table.name}.id = {field['id']}"
+    )

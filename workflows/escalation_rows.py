@@ -1,0 +1,119 @@
+"""The rows a batch of due steps writes: for each step its record, its event and one outbox row
+per person told; for each case its new schedule. Collected per table, written by the caller
+in one statement each (workflows/escalation.py apply_batch)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row
+
+from notifications.context import case_facts
+from workflows.escalation_mail import notification_row
+from workflows.escalation_targets import Tree
+from workflows.ladder import Applied, Plan, Step
+
+
+@dataclass
+class BatchWrites:
+    tree: Tree
+    now: datetime
+    send_after: datetime | None  # quiet hours: when the mail may go (None: at once)
+    base_url: str = ""
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    mails: list[dict[str, Any]] = field(default_factory=list)
+    cases: list[dict[str, Any]] = field(default_factory=list)
+    flagged: int = 0
+
+    def stop(self, case: Row) -> None:
+        """A case no longer running: the sweep stops looking at it."""
+        self.cases.append(_case_update(case, next_at=None))
+
+    def add(self, case: Row, *, key: str, done: dict[str, Applied], plan: Plan) -> None:
+        """The due steps of `plan` for a running case, and when to look at it next."""
+        level = max((a.level or 0 for a in done.values()), default=0)
+        long_pending, context_case = case.long_pending, None
+        send_after = self.send_after.isoformat() if self.send_after else None
+        for step, scheduled_at in plan.due:
+            people = self.tree.resolve(
+                targets=step.notify, agency_id=case.agency_id, assignee_id=case.assignee_id
+            )
+            if people.people and context_case is None:
+                context_case = case_facts(
+                    case=case,
+                    agency_name=self.tree.name(case.agency_id),
+                    now=self.now,
+                    base_url=self.base_url,
+                )
+            for target, person in people.people:
+                self.mails.append(
+                    notification_row(
+                        case=case,
+                        key=key,
+                        step=step,
+                        target=target,
+                        person=person,
+                        now=self.now,
+                        send_after=self.send_after,
+                        context_case=context_case,
+                        tree=self.tree,
+                    )  # fmt: skip
+                )
+            level = max(level, step.level or 0)
+            if step.long_pending:
+                long_pending = True
+                self.flagged += 1
+            data = {
+                "step": step.key,
+                "level": step.level,
+                "deadline": key,
+                "scheduled_at": scheduled_at.isoformat(),
+                "notified": [
+                    {"target": t, "user_id": p.user_id, "name": p.name} for t, p in people.people
+                ],
+                "skipped": people.skipped,
+                "send_after": send_after,
+            }
+            self.steps.append(
+                dict(
+                    case_id=case.id,
+                    deadline_key=key,
+                    step=step.key,
+                    level=step.level,
+                    scheduled_at=scheduled_at,
+                    applied_at=self.now,
+                    data=data,
+                )  # fmt: skip
+            )
+            self.events.append(
+                dict(
+                    case_id=case.id,
+                    at=self.now,
+                    actor_id=None,
+                    action=event_action(step),
+                    from_status=case.status,
+                    to_status=case.status,
+                    agency_id=case.agency_id,
+                    data=data,
+                )  # fmt: skip
+            )
+        self.cases.append(
+            _case_update(case, next_at=plan.next_at, level=level, long_pending=long_pending)
+        )
+
+
+def _case_update(case: Row, *, next_at, level=None, long_pending=None) -> dict[str, Any]:
+    """The same columns for every case of a batch, so that one UPDATE sets them all."""
+    return {
+        "id": case.id,
+        "next_action_at": next_at,
+        "escalation_level": case.escalation_level if level is None else level,
+        "long_pending": case.long_pending if long_pending is None else long_pending,
+    }
+
+
+def event_action(step: Step) -> str:
+    if step.long_pending:
+        return "flagged_for_inspection"
+    return "escalation" if (step.level or 0) > 0 else "reminder"
