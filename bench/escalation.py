@@ -1,19 +1,28 @@
-"""Escalation sweep cost: 10,000 due cases among 100,000 and 1,000,000 open ones.
+"""Escalation sweep cost: 10,000 due steps among 100,000 and 1,000,000 open cases.
 
     /work/main/.venv/bin/python -m bench.escalation [--sizes 100000 1000000] [--due 10000]
+        [--repeats 3] [--batch-size 1000]
         [--database-url postgresql://postgres@127.0.0.1:5432/test]
 
 For each size: a fresh database (SQLite file, or a PostgreSQL schema), the open cases
-bulk-loaded, then the same due set swept twice, once by calling the domain functions
-directly and once through the Prefect flow (ephemeral API, warmed up first); the state is
-reset in between. Prints the time per due step, the ratio between the sizes (the sweep reads
-only the due cases through the `next_action_at` index: goal under 1.3) and the Prefect
-overhead; writes bench/results/escalation.json.
+bulk-loaded, then the same due set swept `--repeats` times each way: by calling the domain
+functions directly (workflows.escalation.sweep) and through the Prefect flow (ephemeral API,
+warmed up first); the state is reset (and on PostgreSQL vacuumed) before every sweep. A due
+step here is a reminder: one escalation_steps row, one case event, one outbox row carrying
+the email's template and context; the email itself is rendered at delivery, so the emails of
+the last sweep are then rendered once each (notifications.render, no sending) and timed
+apart. Also timed: a flow run with nothing due (Prefect's fixed cost per run).
+
+Prints the median and best time per due step, the sweeping process's CPU time, the ratio
+between the sizes (the sweep reads only the due cases through the `next_action_at` index:
+goal under 1.3) and the Prefect overhead; records the load average (the machine is shared);
+writes bench/results/escalation.json.
 """
 
 import argparse
 import json
 import os
+import statistics
 import tempfile
 import time
 import uuid
@@ -117,45 +126,93 @@ def reset(engine: sa.Engine) -> None:
         for table in ("notifications", "case_events", "escalation_steps"):
             conn.exec_driver_sql(f"DELETE FROM {table}")
         conn.execute(sa.update(Case).where(Case.due_at == DUE).values(next_action_at=reminder_at))
+    if engine.dialect.name == "postgresql":  # every repeat starts without the dead rows
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(
+                "VACUUM ANALYZE cases, notifications, case_events, escalation_steps"
+            )
 
 
-def timed(fn) -> tuple[float, object]:
-    start = time.perf_counter()
+def timed(fn) -> tuple[float, float, object]:
+    """Wall seconds, this process's CPU seconds, the result."""
+    wall, cpu = time.perf_counter(), time.process_time()
     result = fn()
-    return time.perf_counter() - start, result
+    return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
-def run_size(base: str | None, size: int, due: int) -> dict:
+def render_outbox(engine: sa.Engine) -> tuple[int, float]:
+    """Render every queued email as delivery does (no sending): how many, wall seconds."""
+    from models import Notification
+    from notifications.render import render
+
+    columns = (Notification.template, Notification.context, Notification.recipient_name,
+               Notification.language)  # fmt: skip
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(*columns)).all()
+    start = time.perf_counter()
+    for template, context, name, language in rows:
+        render(template=template, context=context, recipient_name=name, language=language)
+    return len(rows), time.perf_counter() - start
+
+
+def _ms(seconds: float, due: int) -> float:
+    return round(seconds * 1000 / due, 4)
+
+
+def run_size(base: str | None, size: int, due: int, repeats: int, batch_size: int) -> dict:
     url, drop = fresh_database(base, f"s{size}")
     try:
         upgrade(url)
         os.environ["DONDOC_DATABASE_URL"] = url
         get_settings.cache_clear()
         engine = engine_for(url)
-        load_s, _ = timed(lambda: load(engine, size, due))
+        load_s, _, _ = timed(lambda: load(engine, size, due))
         from workflows.escalation_sweep import escalation_sweep
 
-        escalation_sweep(as_of=AS_OF - timedelta(days=365))  # warm up the engine: nothing due
+        idle = AS_OF - timedelta(days=365)  # nothing due
+        escalation_sweep(as_of=idle)  # warm up the engine and the ephemeral API
+        empty = [timed(lambda: escalation_sweep(as_of=idle))[0] for _ in range(3)]
         with engine.connect() as conn:  # the index range scan alone, before any sweep
-            select_s, due_ids = timed(
+            select_s, _, due_ids = timed(
                 lambda: conn.execute(sa.select(Case.id).where(Case.next_action_at <= AS_OF)).all()
             )
         assert len(due_ids) == due
-        direct_s, direct = timed(lambda: escalation.sweep(engine=engine, as_of=AS_OF))
-        reset(engine)
-        flow_s, flow = timed(lambda: escalation_sweep(as_of=AS_OF))
-        assert direct.steps == flow["steps"] == due, (direct, flow)
+        direct, flow = [], []
+        for _ in range(repeats):
+            reset(engine)
+            wall, cpu, result = timed(
+                lambda: escalation.sweep(engine=engine, as_of=AS_OF, batch_size=batch_size)
+            )
+            assert result.steps == due, result
+            direct.append((wall, cpu))
+            reset(engine)
+            wall, cpu, result = timed(lambda: escalation_sweep(as_of=AS_OF, batch_size=batch_size))
+            assert result["steps"] == result["notifications"] == due, result
+            flow.append((wall, cpu))
+        emails, render_s = render_outbox(engine)
         engine.dispose()
+        d_wall = statistics.median(w for w, _ in direct)
+        f_wall = statistics.median(w for w, _ in flow)
         return {
             "open_cases": size,
             "due_steps": due,
+            "batch_size": batch_size,
+            "repeats": repeats,
             "load_seconds": round(load_s, 2),
             "select_due_seconds": round(select_s, 4),
-            "direct_seconds": round(direct_s, 3),
-            "prefect_seconds": round(flow_s, 3),
-            "direct_ms_per_step": round(direct_s * 1000 / due, 4),
-            "prefect_ms_per_step": round(flow_s * 1000 / due, 4),
-            "prefect_overhead_ms_per_step": round((flow_s - direct_s) * 1000 / due, 4),
+            "direct_seconds": round(d_wall, 3),
+            "prefect_seconds": round(f_wall, 3),
+            "direct_ms_per_step": _ms(d_wall, due),
+            "direct_best_ms_per_step": _ms(min(w for w, _ in direct), due),
+            "direct_cpu_ms_per_step": _ms(statistics.median(c for _, c in direct), due),
+            "prefect_ms_per_step": _ms(f_wall, due),
+            "prefect_best_ms_per_step": _ms(min(w for w, _ in flow), due),
+            "prefect_cpu_ms_per_step": _ms(statistics.median(c for _, c in flow), due),
+            "prefect_overhead_ms_per_step": _ms(f_wall - d_wall, due),
+            "prefect_empty_run_seconds": round(statistics.median(empty), 3),
+            "render_ms_per_email": _ms(render_s, emails),
+            "direct_walls": [round(w, 3) for w, _ in direct],
+            "prefect_walls": [round(w, 3) for w, _ in flow],
         }
     finally:
         drop()
@@ -165,29 +222,50 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--due", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, help="default: the flow's own")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     args = parser.parse_args()
     os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="dondoc-bench-prefect-"))
     os.environ.setdefault("DONDOC_VAR_DIR", tempfile.mkdtemp(prefix="dondoc-bench-var-"))
+    from workflows.escalation_sweep import BATCH_SIZE  # after PREFECT_HOME is set
+
+    args.batch_size = args.batch_size or BATCH_SIZE
     database = "postgresql" if args.database_url else "sqlite"
-    runs = []
+    runs, loads = [], [os.getloadavg()]
     for size in args.sizes:
-        row = run_size(args.database_url or None, size, args.due)
+        row = run_size(args.database_url or None, size, args.due, args.repeats, args.batch_size)
+        loads.append(os.getloadavg())
+        row["load_average_after"] = [round(x, 2) for x in loads[-1]]
         runs.append(row)
         print(
-            f"{database:10s} open={size:>9,} due={args.due:,}  load {row['load_seconds']:7.1f}s  "
-            f"direct {row['direct_seconds']:6.2f}s ({row['direct_ms_per_step']:.3f} ms/step)  "
-            f"prefect {row['prefect_seconds']:6.2f}s ({row['prefect_ms_per_step']:.3f} ms/step)",
+            f"{database} open={size:,} due={args.due:,} batch={args.batch_size} "
+            f"(load {row['load_seconds']:.1f}s), ms per step, median (best, cpu): "
+            f"direct {row['direct_ms_per_step']:.3f} ({row['direct_best_ms_per_step']:.3f}, "
+            f"{row['direct_cpu_ms_per_step']:.3f}); prefect {row['prefect_ms_per_step']:.3f} "
+            f"({row['prefect_best_ms_per_step']:.3f}, {row['prefect_cpu_ms_per_step']:.3f}); "
+            f"empty flow run {row['prefect_empty_run_seconds']:.2f}s; "
+            f"render {row['render_ms_per_email']:.3f} ms/email; load average {loads[-1][0]:.1f}",
             flush=True,
         )
-    summary = {"database": database, "runs": runs, "at": datetime.now(UTC).isoformat()}
+    summary = {
+        "database": database,
+        "runs": runs,
+        "at": datetime.now(UTC).isoformat(),
+        "cpus": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in loads[0]],
+    }
     if len(runs) >= 2:
         small, large = runs[0], runs[-1]
-        summary["ratio_direct"] = round(large["direct_seconds"] / small["direct_seconds"], 3)
-        summary["ratio_prefect"] = round(large["prefect_seconds"] / small["prefect_seconds"], 3)
+        for way in ("direct", "prefect"):
+            summary[f"ratio_{way}"] = round(large[f"{way}_seconds"] / small[f"{way}_seconds"], 3)
+            summary[f"ratio_{way}_best"] = round(
+                large[f"{way}_best_ms_per_step"] / small[f"{way}_best_ms_per_step"], 3
+            )
         print(
-            f"ratio {large['open_cases']:,}/{small['open_cases']:,} open: direct "
-            f"{summary['ratio_direct']}, prefect {summary['ratio_prefect']} (goal < 1.3)"
+            f"ratio {large['open_cases']:,}/{small['open_cases']:,} open (medians): direct "
+            f"{summary['ratio_direct']}, prefect {summary['ratio_prefect']} (goal < 1.3); "
+            f"best: {summary['ratio_direct_best']}, {summary['ratio_prefect_best']}"
         )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
