@@ -19,10 +19,9 @@ from models import (
     Role,
     User,
 )
-from workflows.inspections import scope_cte
+from workflows.inspections import RESPONSIBLE_ROLES, scope_cte
 
 # Who may be given a directive: the people who can act on a case (lifecycle STAFF roles).
-RESPONSIBLE_ROLES = (Role.head, Role.officer)
 # Who the planning form offers as team members (any active user is accepted by the domain).
 TEAM_ROLES = (Role.inspector, Role.head, Role.admin)
 
@@ -125,7 +124,7 @@ def responsible_choices(
 ) -> dict[int, list[tuple[str, list[User]]]]:
     """For each agency: its active heads and officers and those of its parents, grouped by
     agency (nearest first, head first within one) — whom a directive on one of its cases
-    may go to. The domain accepts any active user of an agency; the page offers these."""
+    may go to: exactly whom workflows.inspections.conclude accepts."""
     tree = {a.id: a for a in session.scalars(select(Agency))}
     chains: dict[int, list[int]] = {}
     for agency_id in set(agency_ids):

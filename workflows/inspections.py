@@ -26,8 +26,11 @@ from models import (
     User,
 )
 from models.inspection import MemberPublic
-from workflows import inspection_cases
+from workflows import agencies, inspection_cases
 from workflows.errors import Conflict, Forbidden, Invalid, NotFound
+
+# Who may carry out a directive: the heads and officers of the case's agency or above it.
+RESPONSIBLE_ROLES = (Role.head, Role.officer)
 
 CREATOR_ROLES = {Role.inspector, Role.admin}
 
@@ -163,6 +166,11 @@ def _in_scope(*, session: Session, inspection: Inspection, agency_id: int | None
     return session.scalar(select(scope.c.id).where(scope.c.id == agency_id)) is not None
 
 
+def _chain(*, session: Session, agency_id: int) -> set[int]:
+    """The agency and every agency above it: where a directive's responsible user works."""
+    return {agency_id} | {a.id for a in agencies.ancestors(session=session, agency_id=agency_id)}
+
+
 def conclude(
     *,
     session: Session,
@@ -199,9 +207,15 @@ def conclude(
         )
     if data.outcome == ConclusionOutcome.directive:
         responsible = session.get(User, data.responsible_user_id)
-        if responsible is None or not responsible.is_active or responsible.agency_id is None:
+        if (
+            responsible is None
+            or not responsible.is_active
+            or responsible.role not in RESPONSIBLE_ROLES
+            or responsible.agency_id not in _chain(session=session, agency_id=case.agency_id)
+        ):
             raise Invalid(
-                "the responsible user must be an active user of an agency",
+                "the responsible user must be an active head or officer of the case's agency "
+                "or of an agency above it",
                 code="insp.responsible_invalid",
             )
         if data.due_at <= now:

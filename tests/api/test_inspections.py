@@ -150,6 +150,10 @@ def test_case_of_another_agency_is_422(client, settings, session, story, now):
         {"outcome": "directive", "text": "Chỉ đạo"},  # no responsible user, no deadline
         {"outcome": "directive", "text": "Chỉ đạo", "responsible": True, "due_days": -1},
         {"outcome": "directive", "text": "Chỉ đạo", "responsible_user_id": 999999, "due_days": 9},
+        # The head of a commune in another branch of the tree (the road case is Linh Sơn's),
+        # and an inspector: neither can carry out a directive on this case.
+        {"outcome": "directive", "text": "Chỉ đạo", "responsible": "phuctriu", "due_days": 9},
+        {"outcome": "directive", "text": "Chỉ đạo", "responsible": "inspector", "due_days": 9},
         {"outcome": "closed", "text": "Đóng", "responsible": True, "due_days": 5},
         {"outcome": "closed", "text": ""},
         {"outcome": "postponed", "text": "Hoãn"},
@@ -163,8 +167,13 @@ def test_bad_conclusion_is_422_and_writes_nothing(client, settings, session, sto
     )
     inspection = _plan(client, settings, story, now)
     payload = {"case_id": story.cases[body.pop("case", "road")].id} | body
-    if payload.pop("responsible", False):
-        payload["responsible_user_id"] = story.heads["linhson"].id
+    responsible = payload.pop("responsible", None)
+    if responsible == "inspector":
+        payload["responsible_user_id"] = story.member.id
+    elif responsible:
+        payload["responsible_user_id"] = story.heads[
+            "linhson" if responsible is True else responsible
+        ].id
     if "due_days" in payload:
         payload["due_at"] = (now + timedelta(days=payload.pop("due_days"))).isoformat()
     response = client.post(
