@@ -21,6 +21,7 @@ HOME_LINKS: dict[Role, list[tuple[str, str]]] = {
         ("/dashboard", "nav.dashboard"),
         ("/queue", "nav.queue"),
         ("/reports", "nav.reports"),
+        ("/inspections", "nav.inspections"),
     ],
     Role.inspector: [
         ("/inspections", "nav.inspections"),

@@ -16,8 +16,10 @@ from workflows import deadlines, inspection_views, inspections
 from workflows.errors import DomainError
 
 router = APIRouter(include_in_schema=False)
-# The roles the API lets plan and list inspections (POST, GET /api/v1/inspections).
-Planner = Annotated[User, Depends(page_roles(Role.inspector, Role.admin))]
+# Who plans inspections (POST /api/v1/inspections), and who may have some to list: heads sit
+# on the teams of their agencies' self-inspections.
+Planner = Annotated[User, Depends(page_roles(*inspections.CREATOR_ROLES))]
+TeamMember = Annotated[User, Depends(page_roles(*inspections.CREATOR_ROLES, Role.head))]
 
 
 class FormError(Exception):
@@ -85,6 +87,7 @@ def _list_page(request, session, user, values: dict, error: str | None = None, s
         "agencies": inspection_views.target_agencies(session=session),
         "people": inspection_views.team_choices(session=session),
         "kinds": list(InspectionKind),
+        "can_plan": user.role in inspections.CREATOR_ROLES,
         "values": values,
         "error": error,
     }
@@ -92,7 +95,7 @@ def _list_page(request, session, user, values: dict, error: str | None = None, s
 
 
 @router.get("/inspections")
-def inspection_list(request: Request, session: SessionDep, user: Planner, now: Now):
+def inspection_list(request: Request, session: SessionDep, user: TeamMember, now: Now):
     meeting = now.astimezone(LOCAL_TZ).replace(hour=8, minute=0, second=0, microsecond=0)
     values = {
         "kind": InspectionKind.planned.value,

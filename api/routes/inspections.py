@@ -59,7 +59,9 @@ def create_inspection(
 
 
 @router.get("")
-def list_inspections(session: SessionDep, user: InspectorOrAdmin) -> list[InspectionPublic]:
+def list_inspections(session: SessionDep, user: CurrentUser) -> list[InspectionPublic]:
+    """Every inspection for an administrator; for anyone else those they are a member of
+    (heads too, on their agencies' self-inspections)."""
     return [
         inspections.public(session=session, inspection=inspection)
         for inspection in inspections.list_for(session=session, user=user)
@@ -94,9 +96,7 @@ def statistics(
 
 
 @router.get("/{inspection_id}")
-def get_inspection(
-    inspection_id: int, session: SessionDep, user: InspectorOrAdmin
-) -> InspectionPublic:
+def get_inspection(inspection_id: int, session: SessionDep, user: CurrentUser) -> InspectionPublic:
     inspection = inspections.get(session=session, inspection_id=inspection_id)
     inspections.require_reader(session=session, inspection=inspection, user=user)
     return inspections.public(session=session, inspection=inspection)

@@ -74,6 +74,26 @@ def test_only_inspectors_and_admins_plan(client, settings, session, story, now, 
     assert _count(session, Inspection) == 0
 
 
+def test_a_head_reads_the_self_inspection_they_sit_on(client, settings, story, now):
+    head, outsider = story.heads["linhson"], story.heads["phuctriu"]
+    planned = _plan(
+        client,
+        settings,
+        story,
+        now,
+        agency="linhson",
+        kind="self_inspection",
+        member_ids=[story.leader.id, head.id],
+    )
+    url = f"{API}/{planned['id']}"
+    assert client.get(url, headers=bearer(settings, head)).json()["title"] == "Kiểm tra công vụ"
+    assert [i["id"] for i in client.get(API, headers=bearer(settings, head)).json()] == [
+        planned["id"]
+    ]
+    assert client.get(url, headers=bearer(settings, outsider)).status_code == 403
+    assert client.get(API, headers=bearer(settings, outsider)).json() == []
+
+
 @pytest.mark.parametrize(
     "change",
     [

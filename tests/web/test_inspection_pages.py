@@ -92,7 +92,10 @@ def test_inspector_home_and_header_link_to_inspections(client, settings, session
     page = client.get("/").text
     assert page.count('href="/inspections"') == 2  # the header and the home page's buttons
     assert "Kiểm tra công vụ" in page
+    # Heads sit on their agencies' self-inspection teams; clerks and officers never do.
     as_user(client, settings, story.heads["tp"])
+    assert client.get("/").text.count('href="/inspections"') == 2
+    as_user(client, settings, person(session, Role.officer, story.agencies["tp"], "Cán bộ"))
     assert 'href="/inspections"' not in client.get("/").text
 
 
@@ -124,7 +127,29 @@ def test_list_shows_own_inspections_and_admins_all(client, settings, session, st
     assert page.index(f'"/inspections/{other.id}"') < page.index(f'"/inspections/{meeting.id}"')
     assert 'action="/inspections"' in page
 
-    for role in (Role.head, Role.officer, Role.clerk):
+    # A head lists the self-inspection they sit on, and may not plan one.
+    head = story.heads["dongy"]
+    inspections.create(
+        session=session,
+        data=InspectionCreate(
+            agency_id=story.agencies["dongy"].id,
+            title="Tự kiểm tra của huyện Đồng Hỷ, đợt 2",
+            kind="self_inspection",
+            meeting_at=meeting.meeting_at + timedelta(days=14),
+            member_ids=[story.other_inspector.id, head.id],
+        ),
+        actor=story.other_inspector,
+        now=meeting.created_at,
+    )
+    session.commit()
+    as_user(client, settings, head)
+    page = client.get("/inspections").text
+    assert "Tự kiểm tra của huyện Đồng Hỷ, đợt 2" in page
+    assert f'"/inspections/{other.id}"' not in page
+    assert 'action="/inspections"' not in page
+    assert client.post("/inspections", data={"title": "x"}).status_code == 403
+
+    for role in (Role.officer, Role.clerk):
         as_user(client, settings, person(session, role, story.agencies["tp"], "Người khác"))
         response = client.get("/inspections")
         assert response.status_code == 403
