@@ -4,8 +4,11 @@ The escalation sweep writes a step, an event and an outbox row for each of hundr
 per batch, and updates each case. Issued row by row (or through the ORM's unit of work) that
 is thousands of statements per sweep; here every table gets one:
 
-- inserts are one `executemany` of one prepared INSERT: psycopg sends the rows in one
-  pipeline (one round trip), SQLite steps one prepared statement in C;
+- inserts are one `COPY … FROM STDIN` on PostgreSQL (a third cheaper for the server than
+  the same rows as INSERTs) or, where a unique key may already hold the row, one
+  `executemany` of one prepared INSERT … ON CONFLICT DO NOTHING (psycopg sends the rows in
+  one pipeline, one round trip); on SQLite one executemany (one prepared statement, stepped
+  in C);
 - updates of many rows by primary key are one `UPDATE … FROM` a relation of the new values:
   `unnest` of one array per column on PostgreSQL, `json_each` of one JSON document on SQLite.
 
@@ -22,12 +25,22 @@ from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, Connection, DateTime, Table, bindparam, text, update
+from sqlalchemy import JSON, Connection, DateTime, Integer, Table, any_, bindparam, text, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql import ColumnElement
 
 # UPDATE … FROM arrived in SQLite 3.33 (2020); older libraries take the executemany path.
 SQLITE_UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33)
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def id_in(column: ColumnElement, ids: list[int], dialect: Dialect) -> ColumnElement:
+    """`column IN ids`; on PostgreSQL `= ANY(array)`: one parameter to bind and plan instead
+    of a thousand."""
+    if dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=postgresql.ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def insert_rows(
@@ -45,10 +58,23 @@ def insert_rows(
     if not rows:
         return 0
     names = tuple(rows[0])
+    values = _stored(rows, names, _converters(table, names, conn))
+    if conn.dialect.name == "postgresql" and not skip_existing:
+        return _copy(conn, table, names, values)
     placeholder = _PLACEHOLDER[conn.dialect.paramstyle]  # sqlite3: qmark; psycopg: pyformat
     sql = _insert_sql(table, names, skip_existing, placeholder, conn.dialect)
-    result = conn.exec_driver_sql(sql, _stored(rows, names, _converters(table, names, conn)))
+    result = conn.exec_driver_sql(sql, values)
     return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
+
+
+def _copy(conn: Connection, table: Table, names: tuple[str, ...], values: list[tuple]) -> int:
+    """COPY the rows in on the connection's own psycopg connection, in its transaction."""
+    quote = conn.dialect.identifier_preparer.quote
+    sql = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in values:
+            copy.write_row(row)
+    return len(values)
 
 
 def update_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from models import Case, CaseEvent, CaseStatus, EscalationStep, Role, User
 from models.db import is_postgres
-from workflows.batch_sql import insert_rows, update_rows
+from workflows.batch_sql import id_in, insert_rows, update_rows
 from workflows.errors import Conflict, Forbidden, Invalid
 from workflows.escalation_mail import enqueue_many
 from workflows.escalation_rows import BatchWrites
@@ -104,7 +104,9 @@ def _claim(*, session: Session, case_ids: list[int], now: datetime) -> list[Row]
     """
     query = (
         select(*_CLAIMED)
-        .where(_CASES.c.id.in_(case_ids), _CASES.c.next_action_at <= now)
+        .where(
+            id_in(_CASES.c.id, case_ids, session.get_bind().dialect), _CASES.c.next_action_at <= now
+        )
         .order_by(_CASES.c.id)
     )
     if is_postgres(session):
@@ -117,7 +119,7 @@ def _applied_by_case(*, session: Session, case_ids: list[int]) -> dict[tuple[int
     query = select(
         _STEPS.c.case_id, _STEPS.c.deadline_key, _STEPS.c.step, _STEPS.c.level,
         _STEPS.c.grace_until,
-    ).where(_STEPS.c.case_id.in_(case_ids))  # fmt: skip
+    ).where(id_in(_STEPS.c.case_id, case_ids, session.get_bind().dialect))  # fmt: skip
     applied: dict[tuple[int, str], dict[str, Applied]] = defaultdict(dict)
     for case_id, key, step, level, grace_until in session.connection().execute(query):
         applied[(case_id, key)][step] = Applied(level=level, grace_until=grace_until)

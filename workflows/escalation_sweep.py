@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 from pydantic import Field
 
 from dondoc.settings import get_settings
@@ -40,7 +42,9 @@ def find_due_cases(as_of: datetime) -> list[int]:
         return due_case_ids(session=session, as_of=as_of)
 
 
-@task(retries=2, retry_delay_seconds=[5, 15])
+# NO_CACHE: a batch is always run, never answered from a cached result (and its key, a hash
+# of 1,000 ids, is not computed for nothing).
+@task(retries=2, retry_delay_seconds=[5, 15], cache_policy=NO_CACHE)
 def apply_steps(case_ids: list[int], as_of: datetime, batches_done: int = 0) -> dict[str, int]:
     """One batch, one transaction: rerunning it after a failure applies nothing twice."""
     with session_scope(get_engine()) as session:
@@ -63,7 +67,10 @@ def escalation_sweep(
     ids = find_due_cases(as_of)
     total = BatchResult()
     for n, start in enumerate(range(0, len(ids), batch_size)):
-        total.add(BatchResult(**apply_steps(ids[start : start + batch_size], as_of, n)))
+        # quote(): Prefect passes the ids as they are instead of visiting each of them twice
+        # looking for futures (16 ms per task of 1,000 ids).
+        batch = quote(ids[start : start + batch_size])
+        total.add(BatchResult(**apply_steps(batch, as_of, n)))
     return total.__dict__
 
 
