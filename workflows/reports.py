@@ -1,18 +1,20 @@
 """Report figures: SQL aggregates over cases and their events, one statement per group.
 
-The on-time rule and the meaning of every figure are in docs/reports.md.
+The on-time rule and the meaning of every figure are in docs/reports.md; the statements for
+the period figures (received, resolved, transfers, escalations) are in report_counts.
 """
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy import and_, func, select, true
 from sqlmodel import Session
 
-from models import Agency, Case, CaseEvent, CaseStatus, Role, User
+from models import Agency, Case, CaseStatus, Role, User
 from workflows import agencies
 from workflows.errors import Forbidden, Invalid
+from workflows.report_counts import count_if, event_counts, period_counts
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 RUNNING = (CaseStatus.received, CaseStatus.accepted)
@@ -27,11 +29,8 @@ AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("1_3_years", 12, 36),
     ("over_3_years", 36, None),
 )
-TRANSFER_ACTION = "transfer"
 # Notes are codes (the pages translate them): why a figure is zero or partial.
 NOTE_NO_INSPECTIONS = "inspections_not_recorded"
-# Events written by the escalation ladder all start with this (escalate, escalation_step…).
-ESCALATION_ACTION_PREFIX = "escalat"
 
 
 @dataclass
@@ -131,28 +130,14 @@ def summary(
     now: datetime,
 ) -> Summary:
     """Every figure of the summary report for a period (local days, both inclusive)."""
-    check_period(period_from, period_to)
-    start, end = local_day_start(period_from), local_day_start(period_to + timedelta(days=1))
-    result = Summary(agency_id=agency_id, period_from=period_from, period_to=period_to, as_of=now)
-    scope = _in_scope(Case.agency_id, agency_ids)
-
-    def count_if(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    received = and_(Case.received_at >= start, Case.received_at < end)
-    resolved = and_(Case.resolved_at >= start, Case.resolved_at < end)
-    on_time = and_(
-        resolved, Case.resolved_due_at.is_not(None), Case.resolved_at <= Case.resolved_due_at
+    result = _period_summary(
+        session=session,
+        agency_ids=agency_ids,
+        agency_id=agency_id,
+        period_from=period_from,
+        period_to=period_to,
+        now=now,
     )
-    period_row = session.execute(
-        select(count_if(received), count_if(resolved), count_if(on_time))
-        .where(scope)
-        .where(or_(received, resolved))
-    ).one()
-    result.received, result.resolved, result.resolved_on_time = map(int, period_row)
-    if result.resolved:
-        result.on_time_rate = round(result.resolved_on_time / result.resolved, 4)
-
     open_row = session.execute(
         select(
             func.count(),
@@ -161,7 +146,7 @@ def summary(
             count_if(Case.escalation_level >= 1),
             *(count_if(bucket) for bucket in _age_conditions(now)),
         )
-        .where(scope)
+        .where(_in_scope(Case.agency_id, agency_ids))
         .where(Case.status.in_(OPEN))
     ).one()
     result.open_now, result.overdue_now, result.ping_pong_open, result.escalated_open = map(
@@ -170,19 +155,43 @@ def summary(
     result.backlog_by_age = {
         key: int(value) for (key, _, _), value in zip(AGE_BUCKETS, open_row[4:], strict=True)
     }
+    return result
 
-    event_agency = func.coalesce(CaseEvent.agency_id, Case.agency_id)
-    event_row = session.execute(
-        select(
-            count_if(CaseEvent.action == TRANSFER_ACTION),
-            count_if(CaseEvent.action.like(f"{ESCALATION_ACTION_PREFIX}%")),
-        )
-        .select_from(CaseEvent)
-        .join(Case, Case.id == CaseEvent.case_id)
-        .where(_in_scope(event_agency, agency_ids))
-        .where(CaseEvent.at >= start, CaseEvent.at < end)
-    ).one()
-    result.transfers, result.escalations = map(int, event_row)
+
+def month_and_year(
+    *, session: Session, agency_ids: list[int] | None, agency_id: int | None, now: datetime
+) -> tuple[Summary, Summary]:
+    """The summaries of this month and this year to today (local days), as the dashboard
+    shows them: the figures as of now are counted once and copied into the month's."""
+    today = now.astimezone(LOCAL_TZ).date()
+    common = {"session": session, "agency_ids": agency_ids, "agency_id": agency_id, "now": now}
+    year = summary(**common, period_from=date(today.year, 1, 1), period_to=today)
+    month = _period_summary(**common, period_from=today.replace(day=1), period_to=today)
+    month.open_now, month.overdue_now = year.open_now, year.overdue_now
+    month.ping_pong_open, month.escalated_open = year.ping_pong_open, year.escalated_open
+    month.backlog_by_age = dict(year.backlog_by_age)
+    return month, year
+
+
+def _period_summary(
+    *,
+    session: Session,
+    agency_ids: list[int] | None,
+    agency_id: int | None,
+    period_from: date,
+    period_to: date,
+    now: datetime,
+) -> Summary:
+    """A summary with the figures counted in the period only (received, resolved, on time,
+    transfers, escalations); the figures as of now are left at zero."""
+    check_period(period_from, period_to)
+    start, end = local_day_start(period_from), local_day_start(period_to + timedelta(days=1))
+    result = Summary(agency_id=agency_id, period_from=period_from, period_to=period_to, as_of=now)
+    scope = {"session": session, "agency_ids": agency_ids, "start": start, "end": end}
+    result.received, result.resolved, result.resolved_on_time = period_counts(**scope)
+    if result.resolved:
+        result.on_time_rate = round(result.resolved_on_time / result.resolved, 4)
+    result.transfers, result.escalations = event_counts(**scope)
     result.notes.append(NOTE_NO_INSPECTIONS)
     return result
 
@@ -223,16 +232,29 @@ def agencies_by_overdue(
     *, session: Session, agency_ids: list[int] | None, now: datetime, limit: int = 20
 ) -> list[AgencyRow]:
     """Agencies of the scope with open cases, the most overdue first."""
-    # Aggregate by the integer agency id first, then join the few agency rows for names.
-    per_agency = (
+    # Aggregate by (status, agency id) first, in the order of ix_cases_open_figures (an
+    # index-only scan; grouped by agency alone, SQLite read every open case from the table
+    # through ix_cases_agency_status: 368 ms against 40 ms nationally), then by agency, then
+    # join the few agency rows for names.
+    per_status = (
         select(
             Case.agency_id.label("agency_id"),
             func.count().label("open"),
-            func.sum(case((overdue_condition(now), 1), else_=0)).label("overdue"),
-            func.sum(case((soon_due_condition(now), 1), else_=0)).label("soon_due"),
+            count_if(overdue_condition(now)).label("overdue"),
+            count_if(soon_due_condition(now)).label("soon_due"),
         )
         .where(Case.status.in_(OPEN), _in_scope(Case.agency_id, agency_ids))
-        .group_by(Case.agency_id)
+        .group_by(Case.status, Case.agency_id)
+        .subquery()
+    )
+    per_agency = (
+        select(
+            per_status.c.agency_id,
+            func.sum(per_status.c.open).label("open"),
+            func.sum(per_status.c.overdue).label("overdue"),
+            func.sum(per_status.c.soon_due).label("soon_due"),
+        )
+        .group_by(per_status.c.agency_id)
         .subquery()
     )
     rows = session.execute(
@@ -261,10 +283,15 @@ def ping_pong_cases(
     *, session: Session, agency_ids: list[int] | None, limit: int = 20
 ) -> list[Case]:
     """Open cases bounced between agencies, the most transferred first."""
+    # The ids from ix_cases_open_figures alone (it holds ping_pong), then only those rows:
+    # in one WHERE, SQLite read every open case from the table (144 ms against 11 ms).
+    bounced = select(Case.id).where(
+        Case.status.in_(OPEN), _in_scope(Case.agency_id, agency_ids), Case.ping_pong
+    )
     return list(
         session.scalars(
             select(Case)
-            .where(Case.ping_pong, Case.status.in_(OPEN), _in_scope(Case.agency_id, agency_ids))
+            .where(Case.id.in_(bounced))
             .order_by(Case.transfer_count.desc(), Case.received_at)
             .limit(limit)
         )

@@ -17,12 +17,13 @@ LeaderUser = Annotated[User, Depends(page_roles(Role.head, Role.inspector, Role.
 OptionalAgency = Annotated[int | None, Query(gt=0)]
 
 
-def _agency_choices(session, user: User) -> list[Agency]:
+def _agency_choices(session, user: User) -> list:
+    """(id, name) rows of the agencies the user may pick: columns, not 3,763 ORM objects."""
     visible = reports.visible_agency_ids(session=session, user=user)
-    stmt = select(Agency).order_by(Agency.name)
+    stmt = select(Agency.id, Agency.name).order_by(Agency.name)
     if visible is not None:
         stmt = stmt.where(Agency.id.in_(visible))
-    return list(session.scalars(stmt))
+    return list(session.execute(stmt))
 
 
 def _error(request: Request, user: User, exc: DomainError):
@@ -43,11 +44,11 @@ def dashboard(
         scope = reports.report_scope(session=session, user=user, agency_id=agency_id)
     except DomainError as exc:
         return _error(request, user, exc)
-    today = now.astimezone(reports.LOCAL_TZ).date()
-    common = {"session": session, "agency_ids": scope, "agency_id": agency_id, "now": now}
-    month = reports.summary(**common, period_from=today.replace(day=1), period_to=today)
-    year = reports.summary(**common, period_from=date(today.year, 1, 1), period_to=today)
+    month, year = reports.month_and_year(
+        session=session, agency_ids=scope, agency_id=agency_id, now=now
+    )
     biggest = max(year.backlog_by_age.values(), default=0) or 1
+    ping_pong = reports.ping_pong_cases(session=session, agency_ids=scope)
     context = {
         "agency_id": agency_id or (user.agency_id if user.role == Role.head else None),
         "choices": _agency_choices(session, user),
@@ -56,8 +57,15 @@ def dashboard(
         "soon_due": reports.soon_due_count(session=session, agency_ids=scope, now=now),
         "buckets": [(k, v, v * 100 / biggest) for k, v in year.backlog_by_age.items()],
         "ranking": reports.agencies_by_overdue(session=session, agency_ids=scope, now=now),
-        "ping_pong": reports.ping_pong_cases(session=session, agency_ids=scope),
-        "agency_names": {a.id: a.name for a in session.scalars(select(Agency))},
+        "ping_pong": ping_pong,
+        # Only the agencies of the listed cases (every agency took 20-250 ms at 3,763).
+        "agency_names": dict(
+            session.execute(
+                select(Agency.id, Agency.name).where(
+                    Agency.id.in_(sorted({c.agency_id for c in ping_pong}))
+                )
+            ).all()
+        ),
         "now": now,
     }
     return render(request, "dashboard.html", context, user=user)
