@@ -11,6 +11,7 @@ from sqlmodel import Session
 from api.security import user_id_from_token
 from dondoc.settings import Settings, get_settings
 from models import Case, Role, User
+from models.base import Id
 from models.db import engine_for
 
 TOKEN_COOKIE = "dondoc_token"
@@ -75,7 +76,7 @@ def require_roles(*roles: Role):
 AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
 
 
-def get_current_case(case_id: int, session: SessionDep, user: CurrentUser) -> Case:
+def get_current_case(case_id: Id, session: SessionDep, user: CurrentUser) -> Case:
     """The case in the path, if the signed-in user's agency scope includes it (else 404)."""
     from workflows import cases
 

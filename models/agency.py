@@ -6,24 +6,24 @@ from pydantic import EmailStr
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime
+from models.base import Id, UTCDateTime
 
 
 class AgencyBase(SQLModel):
     name: str = Field(min_length=1, max_length=255)
-    parent_id: int | None = Field(default=None, foreign_key="agencies.id", index=True)
+    parent_id: Id | None = Field(default=None, foreign_key="agencies.id", index=True)
     email: EmailStr | None = Field(default=None, max_length=255)
     remote_area: bool = False
 
 
 class AgencyCreate(AgencyBase):
-    head_user_id: int | None = None
+    head_user_id: Id | None = None
 
 
 class AgencyUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=255)
-    parent_id: int | None = None
-    head_user_id: int | None = None
+    parent_id: Id | None = None
+    head_user_id: Id | None = None
     email: EmailStr | None = Field(default=None, max_length=255)
     remote_area: bool | None = None
 

@@ -1,7 +1,9 @@
 """Shared column types and the metadata naming convention."""
 
 from datetime import UTC, datetime
+from typing import Annotated
 
+from annotated_types import Interval
 from sqlalchemy import JSON, DateTime, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
@@ -15,6 +17,12 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+
+# The largest number an INTEGER column holds on PostgreSQL (SQLite's hold more). Every id and
+# version a caller sends is checked against it: an impossible id is a 422, never a database
+# error.
+MAX_INT = 2**31 - 1
+Id = Annotated[int, Interval(ge=1, le=MAX_INT)]
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 

@@ -8,7 +8,7 @@ from pydantic import EmailStr, StringConstraints
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import JSONType, UTCDateTime
+from models.base import Id, JSONType, UTCDateTime
 
 
 class CaseKind(StrEnum):
@@ -62,7 +62,7 @@ class CaseCreate(SQLModel):
     description: str = Field(default="", max_length=20000)
     channel: Channel
     citizen: Citizen
-    agency_id: int
+    agency_id: Id
     received_at: datetime | None = None
     complexity: Complexity = Complexity.normal
     procedure: str | None = Field(default=None, max_length=64)

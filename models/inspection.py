@@ -7,7 +7,7 @@ from pydantic import AwareDatetime, model_validator
 from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime
+from models.base import Id, UTCDateTime
 
 
 class InspectionKind(StrEnum):
@@ -32,15 +32,15 @@ class MeasureKind(StrEnum):
 
 
 class InspectionCreate(SQLModel):
-    agency_id: int
+    agency_id: Id
     include_subtree: bool = False
     title: str = Field(min_length=1, max_length=500)
     legal_basis: str = Field(default="", max_length=500)
     kind: InspectionKind = InspectionKind.planned
     meeting_at: AwareDatetime
-    member_ids: list[int] = Field(min_length=1, max_length=50)
+    member_ids: list[Id] = Field(min_length=1, max_length=50)
     # The team leader (trưởng đoàn); the first member when not given.
-    leader_id: int | None = None
+    leader_id: Id | None = None
 
 
 class MemberPublic(SQLModel):
@@ -64,13 +64,13 @@ class InspectionPublic(SQLModel):
 
 
 class ConclusionCreate(SQLModel):
-    case_id: int
+    case_id: Id
     outcome: ConclusionOutcome
     text: str = Field(min_length=1, max_length=5000)
-    responsible_user_id: int | None = None
+    responsible_user_id: Id | None = None
     due_at: AwareDatetime | None = None
     # The case's version the caller saw (the agenda's `version`): a stale one is a 409.
-    version: int | None = None
+    version: Id | None = None
 
     @model_validator(mode="after")
     def _directive_fields(self):
@@ -97,8 +97,8 @@ class ConclusionPublic(SQLModel):
 
 
 class MeasureTarget(SQLModel):
-    agency_id: int | None = None
-    user_id: int | None = None
+    agency_id: Id | None = None
+    user_id: Id | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self):

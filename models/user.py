@@ -8,7 +8,7 @@ from pydantic import EmailStr, StringConstraints
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
-from models.base import UTCDateTime
+from models.base import Id, UTCDateTime
 
 
 class Role(StrEnum):
@@ -27,7 +27,7 @@ class UserBase(SQLModel):
     full_name: str = Field(min_length=1, max_length=255)
     email: EmailStr = Field(max_length=255)
     role: Role
-    agency_id: int | None = Field(default=None, foreign_key="agencies.id", index=True)
+    agency_id: Id | None = Field(default=None, foreign_key="agencies.id", index=True)
 
 
 class UserCreate(UserBase):

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from models import Complexity
+from models.base import Id
 
 Text = Field(min_length=1, max_length=5000)
 
@@ -23,12 +24,12 @@ class Reason(Fields):
 
 
 class Transfer(Fields):
-    agency_id: int
+    agency_id: Id
     reason: str = Text
 
 
 class Assign(Fields):
-    assignee_id: int
+    assignee_id: Id
     note: str | None = Field(default=None, max_length=5000)
 
 
@@ -54,7 +55,7 @@ class ResetDate(Fields):
 
 
 class Reorganise(Fields):
-    agency_id: int
+    agency_id: Id
     reason: str = Text
 
 
@@ -63,8 +64,8 @@ class Conclude(Fields):
 
     outcome: Literal["closed", "directive"]
     text: str = Text
-    inspection_id: int | None = None
-    responsible_user_id: int | None = None
+    inspection_id: Id | None = None
+    responsible_user_id: Id | None = None
     due_at: datetime | None = None
 
     @model_validator(mode="after")

@@ -9,12 +9,13 @@ from sqlmodel import select
 from api.deps import Now, SessionDep
 from api.pages.web import page_roles, render
 from models import Agency, Role, User
+from models.base import Id
 from workflows import reports
 from workflows.errors import DomainError
 
 router = APIRouter(include_in_schema=False)
 LeaderUser = Annotated[User, Depends(page_roles(Role.head, Role.inspector, Role.admin))]
-OptionalAgency = Annotated[int | None, Query(gt=0)]
+OptionalAgency = Annotated[Id | None, Query()]
 
 
 def _agency_choices(session, user: User) -> list:

@@ -35,6 +35,7 @@ from models import (
     MeasureKind,
     User,
 )
+from models.base import Id
 from workflows import cases, inspection_agenda, inspection_reports, inspection_views, inspections
 from workflows.errors import Conflict, DomainError, Forbidden, NotFound
 
@@ -43,7 +44,7 @@ CONCLUSION_FIELDS = ("case_id", "version", "outcome", "text", "responsible_user_
 MEASURE_FIELDS = ("target", "measure", "text", "due_date")
 
 
-def page_inspection(inspection_id: int, session: SessionDep, user: PageUser) -> Inspection:
+def page_inspection(inspection_id: Id, session: SessionDep, user: PageUser) -> Inspection:
     """The inspection in the path, for its members and administrators (403 page otherwise)."""
     try:
         inspection = inspections.get(session=session, inspection_id=inspection_id)
@@ -240,7 +241,7 @@ async def add_measure(
 
 @router.post("/inspections/{inspection_id}/measures/{measure_id}/done")
 def complete_measure(
-    measure_id: int,
+    measure_id: Id,
     request: Request,
     session: SessionDep,
     user: PageUser,

@@ -15,6 +15,7 @@ from api import i18n
 from api.deps import TOKEN_COOKIE, SessionDep, SettingsDep
 from api.security import user_id_from_token
 from models import Case, Role, User
+from models.base import Id
 
 HERE = Path(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -70,7 +71,7 @@ def page_user(user: MaybeUser) -> User:
 PageUser = Annotated[User, Depends(page_user)]
 
 
-def page_case(case_id: int, session: SessionDep, user: PageUser) -> Case:
+def page_case(case_id: Id, session: SessionDep, user: PageUser) -> Case:
     """The case in the path if the user's scope includes it; a 404 page otherwise."""
     from workflows import cases
     from workflows.errors import NotFound

@@ -5,6 +5,7 @@ from sqlmodel import select
 
 from api.deps import AdminUser, CurrentUser, SessionDep
 from models import Agency, AgencyCreate, AgencyPublic, AgencyUpdate
+from models.base import Id
 from workflows import agencies
 
 router = APIRouter(prefix="/agencies", tags=["agencies"])
@@ -23,13 +24,13 @@ def create_agency(data: AgencyCreate, session: SessionDep, _admin: AdminUser) ->
 
 
 @router.get("/{agency_id}")
-def get_agency(agency_id: int, session: SessionDep, _user: CurrentUser) -> AgencyPublic:
+def get_agency(agency_id: Id, session: SessionDep, _user: CurrentUser) -> AgencyPublic:
     return agencies.get(session=session, agency_id=agency_id)
 
 
 @router.patch("/{agency_id}")
 def update_agency(
-    agency_id: int, data: AgencyUpdate, session: SessionDep, _admin: AdminUser
+    agency_id: Id, data: AgencyUpdate, session: SessionDep, _admin: AdminUser
 ) -> AgencyPublic:
     agency = agencies.update(
         session=session, agency=agencies.get(session=session, agency_id=agency_id), data=data

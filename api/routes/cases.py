@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from api.deps import CurrentCase, CurrentUser, Now, SessionDep
 from models import CaseCreate, CaseEvent, CaseEventPublic, CaseKind, CasePublic, CaseStatus
+from models.base import MAX_INT, Id
 from workflows import cases, explanation, lifecycle
 from workflows.errors import Invalid, NotFound
 
@@ -66,13 +67,13 @@ def list_cases(
     now: Now,
     status_: Annotated[CaseStatus | None, Query(alias="status")] = None,
     kind: CaseKind | None = None,
-    agency_id: int | None = None,
+    agency_id: Id | None = None,
     overdue: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     received_before: datetime | None = None,
     received_after: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
 ) -> CasePage:
     for instant in (received_before, received_after):
         if instant is not None and instant.tzinfo is None:
@@ -100,7 +101,7 @@ def get_case(case: CurrentCase, now: Now) -> CasePublic:
 
 
 class ActionBody(BaseModel):
-    version: int = Field(strict=True, ge=1)
+    version: int = Field(strict=True, ge=1, le=MAX_INT)
 
 
 @router.post("/{case_id}/actions/{action}")

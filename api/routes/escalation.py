@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 from api.deps import CurrentUser, Now, SessionDep
 from models import Case, CasePublic, Citizen
+from models.base import Id
 from workflows import escalation
 from workflows.errors import Conflict, NotFound
 
@@ -12,7 +13,7 @@ router = APIRouter(prefix="/cases", tags=["escalation"])
 
 
 class AcknowledgeBody(SQLModel):
-    version: int | None = None
+    version: Id | None = None
 
 
 def _public(case: Case, now) -> CasePublic:
@@ -29,7 +30,7 @@ def _public(case: Case, now) -> CasePublic:
 
 @router.post("/{case_id}/actions/acknowledge")
 def acknowledge(
-    case_id: int, body: AcknowledgeBody, session: SessionDep, user: CurrentUser, now: Now
+    case_id: Id, body: AcknowledgeBody, session: SessionDep, user: CurrentUser, now: Now
 ) -> CasePublic:
     """The agency head takes the escalation on: higher steps wait for the grace period."""
     case = session.get(Case, case_id)

@@ -8,6 +8,7 @@ from pydantic import AwareDatetime
 from api import exports
 from api.deps import CurrentUser, Now, SessionDep
 from models import CaseKind, CaseStatus
+from models.base import Id
 from workflows import case_lists, reports
 
 router = APIRouter(prefix="/exports", tags=["exports"])
@@ -22,7 +23,7 @@ def export_cases(
     format: Literal["csv", "xlsx"] = "csv",
     status: CaseStatus | None = None,
     kind: CaseKind | None = None,
-    agency_id: Annotated[int | None, Query(gt=0)] = None,
+    agency_id: Id | None = None,
     overdue: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     received_before: AwareDatetime | None = None,

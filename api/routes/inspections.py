@@ -22,6 +22,7 @@ from models import (
     Role,
     User,
 )
+from models.base import Id
 from models.inspection_reports import Agenda, InspectionReport, InspectionStatistics
 from workflows import agencies, inspection_agenda, inspection_reports, inspections
 from workflows.errors import Forbidden
@@ -74,7 +75,7 @@ def statistics(
     user: StatisticsReader,
     period_from: Annotated[date, Query(alias="from")],
     period_to: Annotated[date, Query(alias="to")],
-    agency_id: int | None = None,
+    agency_id: Id | None = None,
 ) -> InspectionStatistics:
     """Inspections held in a period (local dates, both included), within the reader's scope:
     all for an administrator, the head's subtree, an inspector's own inspections' agencies."""
@@ -96,7 +97,7 @@ def statistics(
 
 
 @router.get("/{inspection_id}")
-def get_inspection(inspection_id: int, session: SessionDep, user: CurrentUser) -> InspectionPublic:
+def get_inspection(inspection_id: Id, session: SessionDep, user: CurrentUser) -> InspectionPublic:
     inspection = inspections.get(session=session, inspection_id=inspection_id)
     inspections.require_reader(session=session, inspection=inspection, user=user)
     return inspections.public(session=session, inspection=inspection)
@@ -104,7 +105,7 @@ def get_inspection(inspection_id: int, session: SessionDep, user: CurrentUser) -
 
 @router.get("/{inspection_id}/agenda", response_model=None)
 def get_agenda(
-    inspection_id: int,
+    inspection_id: Id,
     session: SessionDep,
     user: CurrentUser,
     now: Now,
@@ -135,7 +136,7 @@ def get_agenda(
 
 @router.post("/{inspection_id}/conclusions", status_code=status.HTTP_201_CREATED)
 def conclude(
-    inspection_id: int, data: ConclusionCreate, session: SessionDep, user: CurrentUser, now: Now
+    inspection_id: Id, data: ConclusionCreate, session: SessionDep, user: CurrentUser, now: Now
 ) -> ConclusionPublic:
     inspection = inspections.get(session=session, inspection_id=inspection_id)
     conclusion = inspections.conclude(
@@ -147,7 +148,7 @@ def conclude(
 
 @router.post("/{inspection_id}/measures", status_code=status.HTTP_201_CREATED)
 def add_measure(
-    inspection_id: int, data: MeasureCreate, session: SessionDep, user: CurrentUser, now: Now
+    inspection_id: Id, data: MeasureCreate, session: SessionDep, user: CurrentUser, now: Now
 ) -> MeasurePublic:
     inspection = inspections.get(session=session, inspection_id=inspection_id)
     measure = inspections.add_measure(
@@ -159,7 +160,7 @@ def add_measure(
 
 @router.post("/{inspection_id}/measures/{measure_id}/done")
 def complete_measure(
-    inspection_id: int, measure_id: int, session: SessionDep, user: CurrentUser, now: Now
+    inspection_id: Id, measure_id: Id, session: SessionDep, user: CurrentUser, now: Now
 ) -> MeasurePublic:
     """The measure was carried out (e.g. the explanation report arrived)."""
     inspection = inspections.get(session=session, inspection_id=inspection_id)
@@ -172,7 +173,7 @@ def complete_measure(
 
 @router.get("/{inspection_id}/report")
 def get_report(
-    inspection_id: int, session: SessionDep, user: CurrentUser, now: Now
+    inspection_id: Id, session: SessionDep, user: CurrentUser, now: Now
 ) -> InspectionReport:
     inspection = inspections.get(session=session, inspection_id=inspection_id)
     inspections.require_reader(session=session, inspection=inspection, user=user)

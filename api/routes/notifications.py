@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 from api.deps import AdminUser, Now, SessionDep, SettingsDep
 from models import DeliveryAttemptPublic, NotificationPublic, NotificationState
+from models.base import MAX_INT, Id
 from notifications import mailbox, outbox
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
@@ -29,9 +30,9 @@ def list_notifications(
     session: SessionDep,
     _admin: AdminUser,
     state: NotificationState | None = None,
-    case_id: int | None = None,
+    case_id: Id | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
 ) -> NotificationPage:
     items, total = outbox.list_notifications(
         session=session, state=state, case_id=case_id, limit=limit, offset=offset
@@ -52,7 +53,7 @@ def list_mailbox(settings: SettingsDep, _admin: AdminUser) -> list[dict]:
 
 @router.get("/{notification_id}")
 def get_notification(
-    notification_id: int, session: SessionDep, _admin: AdminUser
+    notification_id: Id, session: SessionDep, _admin: AdminUser
 ) -> NotificationDetail:
     notification = outbox.get(session=session, notification_id=notification_id)
     ledger = outbox.attempts(session=session, notification_id=notification_id)
@@ -65,7 +66,7 @@ def get_notification(
 
 @router.post("/{notification_id}/retry")
 def retry_notification(
-    notification_id: int, session: SessionDep, _admin: AdminUser, now: Now
+    notification_id: Id, session: SessionDep, _admin: AdminUser, now: Now
 ) -> NotificationPublic:
     notification = outbox.retry(session=session, notification_id=notification_id, now=now)
     session.commit()

@@ -5,13 +5,14 @@ from pydantic import BaseModel
 
 from api.deps import AdminUser, Now, SessionDep
 from models import AgencyPublic
+from models.base import Id
 from workflows import agencies, reorganisation
 
 router = APIRouter(prefix="/agencies", tags=["agencies"])
 
 
 class Dissolution(BaseModel):
-    successor_id: int
+    successor_id: Id
 
 
 class DissolutionResult(BaseModel):
@@ -21,7 +22,7 @@ class DissolutionResult(BaseModel):
 
 @router.post("/{agency_id}/dissolve")
 def dissolve(
-    agency_id: int, data: Dissolution, session: SessionDep, admin: AdminUser, now: Now
+    agency_id: Id, data: Dissolution, session: SessionDep, admin: AdminUser, now: Now
 ) -> DissolutionResult:
     agency = agencies.get(session=session, agency_id=agency_id)
     moved = reorganisation.dissolve(

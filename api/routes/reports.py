@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from api import exports
 from api.deps import Now, SessionDep, require_roles
 from models import Role, User
+from models.base import Id
 from workflows import reports
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -21,7 +22,7 @@ def summary(
     now: Now,
     period_from: Annotated[date | None, Query(alias="from")] = None,
     period_to: Annotated[date | None, Query(alias="to")] = None,
-    agency_id: Annotated[int | None, Query(gt=0)] = None,
+    agency_id: Id | None = None,
     format: Literal["json", "csv", "xlsx"] = "json",
 ):
     """Figures for a period of local days (both inclusive; default: this year to today)."""

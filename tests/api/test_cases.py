@@ -207,6 +207,8 @@ BAD_INTAKES = [
     {"citizen": {"name": "A", "phone": "abc"}},
     {"agency_id": 999999},
     {"agency_id": "x"},
+    {"agency_id": 2**31},  # no INTEGER column on PostgreSQL holds it
+    {"agency_id": 2**63},  # nor SQLite's
     {"received_at": "2030-01-01T00:00:00Z"},
     {"received_at": "2026-01-01T00:00:00"},
     {"complexity": "very"},
@@ -233,6 +235,8 @@ def test_bad_intake_is_422_and_writes_nothing(client, session, desk, overrides):
         "limit=0",
         "limit=100000",
         "offset=-1",
+        "offset=9223372036854775808",
+        "agency_id=2147483648",
         "overdue=maybe",
         "received_before=yesterday",
         "received_after=2026-01-01T00:00:00",
@@ -249,6 +253,7 @@ def test_bad_list_query_is_422(client, desk, query):
         {"version": "1"},
         {"version": 0},
         {"version": True},
+        {"version": 2**31},
         [],
         {"version": 1, "note": 5},
         {"version": 1, "reason": "x"},
@@ -262,6 +267,13 @@ def test_bad_action_body_is_422_and_writes_nothing(client, session, desk, body):
     assert response.status_code == 422, response.text
     stored = session.get(Case, case["id"])
     assert (stored.status, stored.version, count(session, CaseEvent)) == ("received", 1, 1)
+
+
+@pytest.mark.parametrize("case_id", [0, 2**31, 2**63, -(2**63) - 1])
+@pytest.mark.parametrize("path", ["", "/events", "/deadline"])
+def test_case_id_no_column_can_hold_is_422(client, desk, case_id, path):
+    response = client.get(f"/api/v1/cases/{case_id}{path}", headers=desk["h_officer"])
+    assert response.status_code == 422, response.text
 
 
 def test_public_look_up_rejects_malformed_digits(client):
