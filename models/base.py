@@ -1,9 +1,10 @@
 """Shared column types and the metadata naming convention."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from annotated_types import Interval
+from pydantic import AwareDatetime
 from sqlalchemy import JSON, DateTime, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
@@ -23,6 +24,15 @@ metadata: MetaData = SQLModel.metadata
 # error.
 MAX_INT = 2**31 - 1
 Id = Annotated[int, Interval(ge=1, le=MAX_INT)]
+
+# Days and instants a caller sends lie in the years 1900 to 2100, the years Vietnam's holiday
+# calendar knows. Python's dates end at years 1 and 9999: a day near either end overflowed
+# once it was moved to UTC or a day was added to it (a 500), now it is a 422. A naive instant
+# passes here, for the domain to refuse in its own words.
+Day = Annotated[date, Interval(ge=date(1900, 1, 1), le=date(2100, 12, 31))]
+_INSTANTS = Interval(ge=datetime(1900, 1, 1, tzinfo=UTC), lt=datetime(2101, 1, 1, tzinfo=UTC))
+Instant = Annotated[datetime, _INSTANTS]
+AwareInstant = Annotated[AwareDatetime, _INSTANTS]
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 

@@ -8,7 +8,7 @@ from pydantic import EmailStr, StringConstraints
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import Id, JSONType, UTCDateTime
+from models.base import Id, Instant, JSONType, UTCDateTime
 
 
 class CaseKind(StrEnum):
@@ -63,7 +63,7 @@ class CaseCreate(SQLModel):
     channel: Channel
     citizen: Citizen
     agency_id: Id
-    received_at: datetime | None = None
+    received_at: Instant | None = None
     complexity: Complexity = Complexity.normal
     procedure: str | None = Field(default=None, max_length=64)
 

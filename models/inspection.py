@@ -3,11 +3,11 @@
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import AwareDatetime, model_validator
+from pydantic import model_validator
 from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import Id, UTCDateTime
+from models.base import AwareInstant, Id, UTCDateTime
 
 
 class InspectionKind(StrEnum):
@@ -37,7 +37,7 @@ class InspectionCreate(SQLModel):
     title: str = Field(min_length=1, max_length=500)
     legal_basis: str = Field(default="", max_length=500)
     kind: InspectionKind = InspectionKind.planned
-    meeting_at: AwareDatetime
+    meeting_at: AwareInstant
     member_ids: list[Id] = Field(min_length=1, max_length=50)
     # The team leader (trưởng đoàn); the first member when not given.
     leader_id: Id | None = None
@@ -68,7 +68,7 @@ class ConclusionCreate(SQLModel):
     outcome: ConclusionOutcome
     text: str = Field(min_length=1, max_length=5000)
     responsible_user_id: Id | None = None
-    due_at: AwareDatetime | None = None
+    due_at: AwareInstant | None = None
     # The case's version the caller saw (the agenda's `version`): a stale one is a 409.
     version: Id | None = None
 
@@ -112,7 +112,7 @@ class MeasureCreate(SQLModel):
     measure: MeasureKind
     text: str = Field(min_length=1, max_length=5000)
     # The date the explanation report is due (required for explanation_report).
-    due_at: AwareDatetime | None = None
+    due_at: AwareInstant | None = None
 
     @model_validator(mode="after")
     def _report_due(self):

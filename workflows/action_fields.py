@@ -1,12 +1,11 @@
 """The fields each lifecycle action needs; a missing or malformed field is a 422."""
 
-from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from models import Complexity
-from models.base import Id
+from models.base import Day, Id, Instant
 
 Text = Field(min_length=1, max_length=5000)
 
@@ -50,7 +49,7 @@ class Resolve(Fields):
 class ResetDate(Fields):
     """A late dossier: the apology (form 04) with the reason and the new return date."""
 
-    new_due_date: date
+    new_due_date: Day
     reason: str = Text
 
 
@@ -66,7 +65,7 @@ class Conclude(Fields):
     text: str = Text
     inspection_id: Id | None = None
     responsible_user_id: Id | None = None
-    due_at: datetime | None = None
+    due_at: Instant | None = None
 
     @model_validator(mode="after")
     def _directive_needs_who_and_when(self) -> "Conclude":

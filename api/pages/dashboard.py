@@ -9,7 +9,7 @@ from sqlmodel import select
 from api.deps import Now, SessionDep
 from api.pages.web import page_roles, render
 from models import Agency, Role, User
-from models.base import Id
+from models.base import Day, Id
 from workflows import reports
 from workflows.errors import DomainError
 
@@ -78,8 +78,8 @@ def report_page(
     session: SessionDep,
     user: LeaderUser,
     now: Now,
-    period_from: Annotated[date | None, Query(alias="from")] = None,
-    period_to: Annotated[date | None, Query(alias="to")] = None,
+    period_from: Annotated[Day | None, Query(alias="from")] = None,
+    period_to: Annotated[Day | None, Query(alias="to")] = None,
     agency_id: OptionalAgency = None,
 ):
     today = now.astimezone(reports.LOCAL_TZ).date()

@@ -3,12 +3,11 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from api import exports
 from api.deps import CurrentUser, Now, SessionDep
 from models import CaseKind, CaseStatus
-from models.base import Id
+from models.base import AwareInstant, Id
 from workflows import case_lists, reports
 
 router = APIRouter(prefix="/exports", tags=["exports"])
@@ -26,8 +25,8 @@ def export_cases(
     agency_id: Id | None = None,
     overdue: bool | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-    received_before: AwareDatetime | None = None,
-    received_after: AwareDatetime | None = None,
+    received_before: AwareInstant | None = None,
+    received_after: AwareInstant | None = None,
 ):
     scope = reports.visible_agency_ids(session=session, user=user)
     filters = case_lists.CaseFilter(

@@ -3,7 +3,7 @@ the report, and period statistics."""
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -22,7 +22,7 @@ from models import (
     Role,
     User,
 )
-from models.base import Id
+from models.base import Day, Id
 from models.inspection_reports import Agenda, InspectionReport, InspectionStatistics
 from workflows import agencies, inspection_agenda, inspection_reports, inspections
 from workflows.errors import Forbidden
@@ -73,8 +73,8 @@ def list_inspections(session: SessionDep, user: CurrentUser) -> list[InspectionP
 def statistics(
     session: SessionDep,
     user: StatisticsReader,
-    period_from: Annotated[date, Query(alias="from")],
-    period_to: Annotated[date, Query(alias="to")],
+    period_from: Annotated[Day, Query(alias="from")],
+    period_to: Annotated[Day, Query(alias="to")],
     agency_id: Id | None = None,
 ) -> InspectionStatistics:
     """Inspections held in a period (local dates, both included), within the reader's scope:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from api import exports
 from api.deps import Now, SessionDep, require_roles
 from models import Role, User
-from models.base import Id
+from models.base import Day, Id
 from workflows import reports
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -20,8 +20,8 @@ def summary(
     session: SessionDep,
     user: ReportUser,
     now: Now,
-    period_from: Annotated[date | None, Query(alias="from")] = None,
-    period_to: Annotated[date | None, Query(alias="to")] = None,
+    period_from: Annotated[Day | None, Query(alias="from")] = None,
+    period_to: Annotated[Day | None, Query(alias="to")] = None,
     agency_id: Id | None = None,
     format: Literal["json", "csv", "xlsx"] = "json",
 ):

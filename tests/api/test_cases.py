@@ -211,6 +211,7 @@ BAD_INTAKES = [
     {"agency_id": 2**63},  # nor SQLite's
     {"received_at": "2030-01-01T00:00:00Z"},
     {"received_at": "2026-01-01T00:00:00"},
+    {"received_at": "0001-01-01T00:00:00+07:00"},  # before year 1 in UTC: was a 500
     {"complexity": "very"},
 ]
 
@@ -240,6 +241,7 @@ def test_bad_intake_is_422_and_writes_nothing(client, session, desk, overrides):
         "overdue=maybe",
         "received_before=yesterday",
         "received_after=2026-01-01T00:00:00",
+        "received_before=9999-12-31T23:00:00-05:00",  # after year 9999 in UTC: was a 500
     ],
 )
 def test_bad_list_query_is_422(client, desk, query):

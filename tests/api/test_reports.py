@@ -178,6 +178,9 @@ BAD_PARAMETERS = [
     {"agency_id": "abc"},
     {"agency_id": "0"},
     {"format": "pdf"},
+    # Python's calendar ends at years 1 and 9999: these overflowed on the way to UTC (a 500).
+    {"from": "0001-01-01"},
+    {"to": "9999-12-31"},
 ]
 
 

@@ -162,6 +162,18 @@ def test_a_period_that_ends_before_it_starts_is_422(client, settings, session):
         period_bounds(date(2023, 2, 1), date(2023, 1, 31))
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_day_outside_the_calendar_is_422(client, settings, session, day):
+    """Days at the ends of Python's calendar overflowed on the way to UTC (a 500)."""
+    admin = person(session, Role.admin, None, "Quản trị")
+    response = client.get(
+        "/api/v1/inspections/statistics",
+        params={"from": day, "to": day},
+        headers=bearer(settings, admin),
+    )
+    assert response.status_code == 422, response.text
+
+
 def test_clerks_and_officers_see_no_statistics(client, settings, session):
     clerk = person(session, Role.clerk, make_agency(session), "Văn thư")
     response = client.get(
