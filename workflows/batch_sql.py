@@ -22,6 +22,7 @@ text differs only in leaving non-ASCII letters unescaped, as JSON allows).
 import sqlite3
 from collections.abc import Callable
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -50,10 +51,10 @@ def insert_rows(
     *,
     skip_existing: tuple[str, ...] = (),
 ) -> int:
-    """INSERT `rows` (dicts with the same keys) in one executemany; the number written.
+    """INSERT `rows` (dicts with the same keys) in one statement; the number written.
 
     With `skip_existing` (the columns of a unique key) a row whose key exists is not written
-    (`ON CONFLICT (…) DO NOTHING`, the same text on SQLite and PostgreSQL).
+    (`ON CONFLICT (…) DO NOTHING`).
     """
     if not rows:
         return 0
@@ -61,7 +62,7 @@ def insert_rows(
     values = _stored(rows, names, _converters(table, names, conn))
     if conn.dialect.name == "postgresql":
         return _copy(conn, table, names, values, skip_existing)
-    placeholder = _PLACEHOLDER[conn.dialect.paramstyle]  # sqlite3: qmark; psycopg: pyformat
+    placeholder = _PLACEHOLDER[conn.dialect.paramstyle]  # sqlite3: qmark
     sql = _insert_sql(table, names, skip_existing, placeholder, conn.dialect)
     result = conn.exec_driver_sql(sql, values)
     return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
@@ -127,8 +128,17 @@ def update_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
 
 def _stored(rows: list[dict[str, Any]], names: tuple[str, ...], converters) -> list[tuple]:
     """The rows as tuples of what the driver stores, in the order of `names`."""
-    pairs = list(zip(names, converters, strict=True))
-    return [tuple(row[n] if c is None else c(row[n]) for n, c in pairs) for row in rows]
+    pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+    convert = [(n, c) for n, c in enumerate(converters) if c is not None]
+    if not convert:
+        return [pick(row) for row in rows]
+    stored = []
+    for row in rows:
+        values = list(pick(row))
+        for n, c in convert:
+            values[n] = c(values[n])
+        stored.append(tuple(values))
+    return stored
 
 
 def _converters(table: Table, names: tuple[str, ...], conn: Connection) -> list[Callable | None]:
