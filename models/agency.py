@@ -6,11 +6,11 @@ from pydantic import EmailStr
 from sqlalchemy import Column, ForeignKey, Integer
 from sqlmodel import Field, SQLModel
 
-from models.base import Id, UTCDateTime
+from models.base import Id, Text, UTCDateTime
 
 
 class AgencyBase(SQLModel):
-    name: str = Field(min_length=1, max_length=255)
+    name: Text = Field(min_length=1, max_length=255)
     parent_id: Id | None = Field(default=None, foreign_key="agencies.id", index=True)
     email: EmailStr | None = Field(default=None, max_length=255)
     remote_area: bool = False
@@ -21,7 +21,7 @@ class AgencyCreate(AgencyBase):
 
 
 class AgencyUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=255)
+    name: Text | None = Field(default=None, min_length=1, max_length=255)
     parent_id: Id | None = None
     head_user_id: Id | None = None
     email: EmailStr | None = Field(default=None, max_length=255)

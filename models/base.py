@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 from annotated_types import Interval
-from pydantic import AwareDatetime
+from pydantic import AfterValidator, AwareDatetime
 from sqlalchemy import JSON, DateTime, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
@@ -18,6 +18,17 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+
+
+def _refuse_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text may not contain the NUL character")
+    return value
+
+
+# Text a caller sends. PostgreSQL cannot store the NUL character (SQLite can): a NUL in a name,
+# a reason or a search was a 500 there; now it is a 422 on both databases.
+Text = Annotated[str, AfterValidator(_refuse_nul)]
 
 # The largest number an INTEGER column holds on PostgreSQL (SQLite's hold more). Every id and
 # version a caller sends is checked against it: an impossible id is a 422, never a database

@@ -4,11 +4,13 @@ from datetime import date
 
 from sqlmodel import Field, SQLModel
 
+from models.base import Text
+
 
 class CalendarDayBase(SQLModel):
     day: date
     is_working: bool  # False: an extra day off; True: a working Saturday or Sunday
-    note: str = Field(default="", max_length=255)
+    note: Text = Field(default="", max_length=255)
 
 
 class CalendarDay(CalendarDayBase, table=True):

@@ -8,7 +8,7 @@ from pydantic import EmailStr, StringConstraints
 from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import Id, Instant, JSONType, UTCDateTime
+from models.base import Id, Instant, JSONType, Text, UTCDateTime
 
 
 class CaseKind(StrEnum):
@@ -49,23 +49,23 @@ Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 .\-]{5,19}$")]
 
 
 class Citizen(SQLModel):
-    name: str = Field(min_length=1, max_length=255)
+    name: Text = Field(min_length=1, max_length=255)
     phone: Phone | None = Field(default=None, max_length=32)
     email: EmailStr | None = None
-    address: str | None = Field(default=None, max_length=500)
-    id_number: str | None = Field(default=None, max_length=32)
+    address: Text | None = Field(default=None, max_length=500)
+    id_number: Text | None = Field(default=None, max_length=32)
 
 
 class CaseCreate(SQLModel):
     kind: CaseKind
-    title: str = Field(min_length=1, max_length=500)
-    description: str = Field(default="", max_length=20000)
+    title: Text = Field(min_length=1, max_length=500)
+    description: Text = Field(default="", max_length=20000)
     channel: Channel
     citizen: Citizen
     agency_id: Id
     received_at: Instant | None = None
     complexity: Complexity = Complexity.normal
-    procedure: str | None = Field(default=None, max_length=64)
+    procedure: Text | None = Field(default=None, max_length=64)
 
 
 class CasePublic(SQLModel):

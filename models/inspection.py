@@ -7,7 +7,7 @@ from pydantic import model_validator
 from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import AwareInstant, Id, UTCDateTime
+from models.base import AwareInstant, Id, Text, UTCDateTime
 
 
 class InspectionKind(StrEnum):
@@ -34,8 +34,8 @@ class MeasureKind(StrEnum):
 class InspectionCreate(SQLModel):
     agency_id: Id
     include_subtree: bool = False
-    title: str = Field(min_length=1, max_length=500)
-    legal_basis: str = Field(default="", max_length=500)
+    title: Text = Field(min_length=1, max_length=500)
+    legal_basis: Text = Field(default="", max_length=500)
     kind: InspectionKind = InspectionKind.planned
     meeting_at: AwareInstant
     member_ids: list[Id] = Field(min_length=1, max_length=50)
@@ -66,7 +66,7 @@ class InspectionPublic(SQLModel):
 class ConclusionCreate(SQLModel):
     case_id: Id
     outcome: ConclusionOutcome
-    text: str = Field(min_length=1, max_length=5000)
+    text: Text = Field(min_length=1, max_length=5000)
     responsible_user_id: Id | None = None
     due_at: AwareInstant | None = None
     # The case's version the caller saw (the agenda's `version`): a stale one is a 409.
@@ -110,7 +110,7 @@ class MeasureTarget(SQLModel):
 class MeasureCreate(SQLModel):
     target: MeasureTarget
     measure: MeasureKind
-    text: str = Field(min_length=1, max_length=5000)
+    text: Text = Field(min_length=1, max_length=5000)
     # The date the explanation report is due (required for explanation_report).
     due_at: AwareInstant | None = None
 

@@ -8,7 +8,7 @@ from pydantic import EmailStr, StringConstraints
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
-from models.base import Id, UTCDateTime
+from models.base import Id, Text, UTCDateTime
 
 
 class Role(StrEnum):
@@ -24,7 +24,7 @@ Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]+$")]
 
 class UserBase(SQLModel):
     username: Username = Field(min_length=2, max_length=64)
-    full_name: str = Field(min_length=1, max_length=255)
+    full_name: Text = Field(min_length=1, max_length=255)
     email: EmailStr = Field(max_length=255)
     role: Role
     agency_id: Id | None = Field(default=None, foreign_key="agencies.id", index=True)

@@ -5,9 +5,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from models import Complexity
-from models.base import Day, Id, Instant
+from models.base import Day, Id, Instant, Text
 
-Text = Field(min_length=1, max_length=5000)
+Required = Field(min_length=1, max_length=5000)
 
 
 class Fields(BaseModel):
@@ -15,54 +15,54 @@ class Fields(BaseModel):
 
 
 class Note(Fields):
-    note: str | None = Field(default=None, max_length=5000)
+    note: Text | None = Field(default=None, max_length=5000)
 
 
 class Reason(Fields):
-    reason: str = Text
+    reason: Text = Required
 
 
 class Transfer(Fields):
     agency_id: Id
-    reason: str = Text
+    reason: Text = Required
 
 
 class Assign(Fields):
     assignee_id: Id
-    note: str | None = Field(default=None, max_length=5000)
+    note: Text | None = Field(default=None, max_length=5000)
 
 
 class RequestDocuments(Fields):
-    missing: str = Text
+    missing: Text = Required
 
 
 class Extend(Fields):
-    reason: str = Text
+    reason: Text = Required
     # A denunciation found complex (or especially complex) when the extension is decided.
     complexity: Complexity | None = None
 
 
 class Resolve(Fields):
-    answer: str = Text
+    answer: Text = Required
 
 
 class ResetDate(Fields):
     """A late dossier: the apology (form 04) with the reason and the new return date."""
 
     new_due_date: Day
-    reason: str = Text
+    reason: Text = Required
 
 
 class Reorganise(Fields):
     agency_id: Id
-    reason: str = Text
+    reason: Text = Required
 
 
 class Conclude(Fields):
     """An inspection conclusion for one case: closed, or a directive with a new deadline."""
 
     outcome: Literal["closed", "directive"]
-    text: str = Text
+    text: Text = Required
     inspection_id: Id | None = None
     responsible_user_id: Id | None = None
     due_at: Instant | None = None

@@ -83,6 +83,8 @@ def intake(
 ) -> Intake:
     """Register a case (or return the one an identical earlier request registered)."""
     digest = body_hash(data)
+    if idempotency_key is not None and "\x00" in idempotency_key:  # PostgreSQL cannot store it
+        raise Invalid("the Idempotency-Key may not contain the NUL character")
     if idempotency_key is not None:
         first = session.exec(select(Case).where(Case.idempotency_key == idempotency_key)).first()
         if first is not None:

@@ -39,7 +39,10 @@ def create(*, session: Session, data: UserCreate, now: datetime) -> User:
 
 def authenticate(*, session: Session, username: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
-    user = session.exec(select(User).where(User.username == username)).first()
+    # No username holds a NUL character, and PostgreSQL cannot compare text with one.
+    user = None
+    if "\x00" not in username:
+        user = session.exec(select(User).where(User.username == username)).first()
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except VerificationError:

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from api.deps import CurrentCase, CurrentUser, Now, SessionDep
 from models import CaseCreate, CaseEvent, CaseEventPublic, CaseKind, CasePublic, CaseStatus
-from models.base import MAX_INT, Id, Instant
+from models.base import MAX_INT, Id, Instant, Text
 from workflows import cases, explanation, lifecycle
 from workflows.errors import Invalid, NotFound
 
@@ -69,7 +69,7 @@ def list_cases(
     kind: CaseKind | None = None,
     agency_id: Id | None = None,
     overdue: bool | None = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[Text | None, Query(max_length=200)] = None,
     received_before: Instant | None = None,
     received_after: Instant | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from api import exports
 from api.deps import CurrentUser, Now, SessionDep
 from models import CaseKind, CaseStatus
-from models.base import AwareInstant, Id
+from models.base import AwareInstant, Id, Text
 from workflows import case_lists, reports
 
 router = APIRouter(prefix="/exports", tags=["exports"])
@@ -24,7 +24,7 @@ def export_cases(
     kind: CaseKind | None = None,
     agency_id: Id | None = None,
     overdue: bool | None = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[Text | None, Query(max_length=200)] = None,
     received_before: AwareInstant | None = None,
     received_after: AwareInstant | None = None,
 ):

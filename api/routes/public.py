@@ -1,5 +1,6 @@
 """The citizen's look-up: a tracking code plus the last digits of the phone; nothing personal."""
 
+import re
 from datetime import datetime
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from models import Agency, Case, CaseKind, CaseStatus
 from workflows.errors import NotFound
 
 router = APIRouter(prefix="/public", tags=["public"])
+TRACKING_CODE = re.compile(r"[A-Z0-9\-]{1,32}")
 
 STATUS_VI = {
     CaseStatus.received: "Đã tiếp nhận",
@@ -41,7 +43,12 @@ def look_up(
     session: SessionDep,
     phone_last4: Annotated[str, Query(pattern=r"^[0-9]{4}$")],
 ) -> PublicCase:
-    case = session.exec(select(Case).where(Case.code == code.strip().upper())).first()
+    code = code.strip().upper()
+    # Not a tracking code (a NUL character, which PostgreSQL cannot compare, or any other
+    # junk): the same 404 as a wrong code, without asking the database.
+    if not TRACKING_CODE.fullmatch(code):
+        raise NotFound("no case with this code and these digits")
+    case = session.exec(select(Case).where(Case.code == code)).first()
     digits = (case.phone_digits or "") if case else ""
     if case is None or len(digits) < 4 or digits[-4:] != phone_last4:
         raise NotFound("no case with this code and these digits")

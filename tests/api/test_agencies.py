@@ -82,6 +82,7 @@ def test_moving_an_agency_below_itself_is_422_and_changes_nothing(client, sessio
         {"name": "X", "email": "not an email"},
         {"name": "X", "head_user_id": 999999},
         {"name": "x" * 300},
+        {"name": "Sở\x00"},  # PostgreSQL cannot store a NUL: was a 500 there
     ],
 )
 def test_bad_agency_input_is_422_and_writes_nothing(client, session, body):
@@ -93,7 +94,8 @@ def test_bad_agency_input_is_422_and_writes_nothing(client, session, body):
 
 
 @pytest.mark.parametrize(
-    "body", [{"name": ""}, {"name": None}, {"parent_id": 999999}, {"email": "@@"}]
+    "body",
+    [{"name": ""}, {"name": None}, {"parent_id": 999999}, {"email": "@@"}, {"name": "S\x00"}],
 )
 def test_bad_agency_patch_is_422_and_changes_nothing(client, session, body):
     admin = auth(client, make_user(session, Role.admin))

@@ -33,6 +33,12 @@ def test_unknown_user_is_401(client, session):
     assert response.status_code == 401
 
 
+def test_username_with_a_nul_is_401(client, session):
+    """PostgreSQL cannot compare text holding a NUL character: this was a 500 there."""
+    response = client.post("/api/v1/auth/token", data={"username": "a\x00", "password": "x" * 9})
+    assert response.status_code == 401
+
+
 def test_expired_token_is_401(client, session, settings):
     user = make_user(session, Role.officer, make_agency(session))
     stale = create_token(

@@ -194,8 +194,9 @@ def test_public_look_up_needs_code_and_phone_digits(client, desk):
     assert "Trần" not in ok.text and "0912" not in ok.text
     wrong_digits = client.get(f"/api/v1/public/cases/{case['code']}?phone_last4=0000")
     wrong_code = client.get("/api/v1/public/cases/KN-2026-999999?phone_last4=5678")
-    assert wrong_digits.status_code == wrong_code.status_code == 404
-    assert wrong_digits.json() == wrong_code.json()
+    not_a_code = client.get("/api/v1/public/cases/KN-2026%00?phone_last4=5678")
+    assert wrong_digits.status_code == wrong_code.status_code == not_a_code.status_code == 404
+    assert wrong_digits.json() == wrong_code.json() == not_a_code.json()
 
 
 BAD_INTAKES = [
@@ -212,6 +213,8 @@ BAD_INTAKES = [
     {"received_at": "2030-01-01T00:00:00Z"},
     {"received_at": "2026-01-01T00:00:00"},
     {"received_at": "0001-01-01T00:00:00+07:00"},  # before year 1 in UTC: was a 500
+    {"title": "Đơn\x00"},  # PostgreSQL cannot store a NUL: was a 500 there
+    {"citizen": {"name": "A\x00"}},
     {"complexity": "very"},
 ]
 
@@ -242,6 +245,7 @@ def test_bad_intake_is_422_and_writes_nothing(client, session, desk, overrides):
         "received_before=yesterday",
         "received_after=2026-01-01T00:00:00",
         "received_before=9999-12-31T23:00:00-05:00",  # after year 9999 in UTC: was a 500
+        "q=a%00b",  # PostgreSQL cannot compare text holding a NUL: was a 500 there
     ],
 )
 def test_bad_list_query_is_422(client, desk, query):
@@ -256,6 +260,7 @@ def test_bad_list_query_is_422(client, desk, query):
         {"version": 0},
         {"version": True},
         {"version": 2**31},
+        {"version": 1, "note": "\x00"},
         [],
         {"version": 1, "note": 5},
         {"version": 1, "reason": "x"},
