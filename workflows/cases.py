@@ -158,21 +158,21 @@ def possible_duplicates(*, session: Session, case: Case) -> list[Case]:
 
 
 def visible_agency_ids(*, session: Session, user: User) -> list[int] | None:
-    """The agencies whose cases `user` may read; None means every agency (admin)."""
+    """The agencies whose cases `user` may read; None means every agency (admin).
+
+    The one rule of DESIGN.md "Access", for cases, lists, reports and dashboards: an officer
+    or clerk their agency, a head the agency and everything below it, an inspector the
+    agencies of the inspections they sit on.
+    """
     if user.role == Role.admin:
         return None
     if user.role == Role.inspector:
-        return inspector_agency_ids(session=session, user=user)
+        return inspections.visible_agency_ids(session=session, user=user)
     if user.agency_id is None:
         return []
     if user.role == Role.head:
         return agencies.subtree_ids(session=session, agency_id=user.agency_id)
     return [user.agency_id]
-
-
-def inspector_agency_ids(*, session: Session, user: User) -> list[int]:
-    """The agencies of the inspections `user` belongs to (with subtrees where set)."""
-    return inspections.visible_agency_ids(session=session, user=user)
 
 
 def get_visible(*, session: Session, case_id: int, user: User) -> Case:

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, select, true
 from sqlmodel import Session
 
-from models import Agency, Case, CaseStatus, Role, User
-from workflows import agencies
+from models import Agency, Case, CaseStatus, User
+from workflows import agencies, cases
 from workflows.errors import Forbidden, Invalid
 from workflows.report_counts import count_if, event_counts, period_counts
 
@@ -61,33 +61,20 @@ class Summary:
 # --- scope ---------------------------------------------------------------------------
 
 
-def visible_agency_ids(*, session: Session, user: User) -> list[int] | None:
-    """The agencies whose cases the user may see; None means every agency."""
-    if user.role == Role.admin:
-        return None
-    if user.role == Role.inspector:
-        # Until inspections record their members, an inspector reads every agency.
-        return None
-    if user.agency_id is None:
-        return []
-    if user.role == Role.head:
-        return agencies.subtree_ids(session=session, agency_id=user.agency_id)
-    return [user.agency_id]
-
-
 def report_scope(*, session: Session, user: User, agency_id: int | None) -> list[int] | None:
-    """The agency subtree a report covers, checked against what the user may see."""
-    visible = visible_agency_ids(session=session, user=user)
+    """The agencies a report covers: all the user may see, or the subtree of `agency_id`
+    narrowed to what they may see (403 outside it, 404 for an unknown agency)."""
+    visible = cases.visible_agency_ids(session=session, user=user)
     if agency_id is None:
-        if visible is None:
-            return None
-        agency_id = user.agency_id
-        if agency_id is None:
-            return []
+        return visible
     agencies.get(session=session, agency_id=agency_id)  # 404 for an unknown agency
     if visible is not None and agency_id not in visible:
         raise Forbidden("that agency is outside what you may see")
-    return agencies.subtree_ids(session=session, agency_id=agency_id)
+    subtree = agencies.subtree_ids(session=session, agency_id=agency_id)
+    if visible is None:
+        return subtree
+    allowed = set(visible)  # an inspection without its subtree shows only its agency
+    return [a for a in subtree if a in allowed]
 
 
 def _in_scope(column, agency_ids: list[int] | None):

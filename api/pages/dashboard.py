@@ -10,7 +10,7 @@ from api.deps import Now, SessionDep
 from api.pages.web import page_roles, render
 from models import Agency, Role, User
 from models.base import Day, Id
-from workflows import reports
+from workflows import cases, reports
 from workflows.errors import DomainError
 
 router = APIRouter(include_in_schema=False)
@@ -20,7 +20,7 @@ OptionalAgency = Annotated[Id | None, Query()]
 
 def _agency_choices(session, user: User) -> list:
     """(id, name) rows of the agencies the user may pick: columns, not 3,763 ORM objects."""
-    visible = reports.visible_agency_ids(session=session, user=user)
+    visible = cases.visible_agency_ids(session=session, user=user)
     stmt = select(Agency.id, Agency.name).order_by(Agency.name)
     if visible is not None:
         stmt = stmt.where(Agency.id.in_(visible))

@@ -24,8 +24,7 @@ from models import (
 )
 from models.base import Day, Id
 from models.inspection_reports import Agenda, InspectionReport, InspectionStatistics
-from workflows import agencies, inspection_agenda, inspection_reports, inspections
-from workflows.errors import Forbidden
+from workflows import inspection_agenda, inspection_reports, inspections, reports
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
 
@@ -79,18 +78,7 @@ def statistics(
 ) -> InspectionStatistics:
     """Inspections held in a period (local dates, both included), within the reader's scope:
     all for an administrator, the head's subtree, an inspector's own inspections' agencies."""
-    allowed: list[int] | None = None
-    if user.role == Role.head:
-        allowed = agencies.subtree_ids(session=session, agency_id=user.agency_id)
-    elif user.role == Role.inspector:
-        allowed = inspections.visible_agency_ids(session=session, user=user)
-    if agency_id is not None:
-        subtree = agencies.subtree_ids(
-            session=session, agency_id=agencies.get(session=session, agency_id=agency_id).id
-        )
-        if allowed is not None and agency_id not in allowed:
-            raise Forbidden("this agency is outside what you may see")
-        allowed = subtree if allowed is None else [a for a in subtree if a in set(allowed)]
+    allowed = reports.report_scope(session=session, user=user, agency_id=agency_id)
     return inspection_reports.statistics(
         session=session, start=period_from, end=period_to, agency_ids=allowed
     )

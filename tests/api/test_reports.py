@@ -9,9 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from api.deps import utcnow
-from models import CaseStatus, Role
+from models import CaseStatus, InspectionCreate, Role
 from tests.factories import auth, make_agency, make_head, make_user
 from tests.report_data import make_cases
+from workflows import inspections
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 OPEN = {CaseStatus.received, CaseStatus.accepted, CaseStatus.on_hold}
@@ -161,6 +162,41 @@ def test_head_cannot_read_outside_the_subtree(client, session, tree, frozen):
             "/api/v1/reports/summary", params={"agency_id": commune.id}, headers=headers
         ).status_code
         == 200
+    )
+
+
+def test_inspector_reads_the_agencies_of_their_inspections(client, session, tree, frozen, now):
+    province, district, commune, other = tree
+    cases, _ = make_cases(session, list(tree), frozen.now, n=150, seed=5)
+    inspector = make_user(session, Role.inspector, other)
+    headers = auth(client, inspector)
+    frozen()
+    url = "/api/v1/reports/summary"
+    # On no team yet: nothing to see, and no agency to ask for.
+    assert client.get(url, headers=headers).json()["open_now"] == 0
+    assert client.get(url, params={"agency_id": commune.id}, headers=headers).status_code == 403
+
+    # A member of an inspection of the district and its subtree sees those two agencies.
+    inspections.create(
+        session=session,
+        data=InspectionCreate(
+            agency_id=district.id,
+            include_subtree=True,
+            title="Kiểm tra",
+            meeting_at=now,
+            member_ids=[inspector.id],
+        ),
+        actor=inspector,
+        now=now,
+    )
+    session.commit()
+    seen = client.get(url, headers=headers).json()
+    mine = [c for c in cases if c.agency_id in (district.id, commune.id)]
+    assert seen["open_now"] == sum(1 for c in mine if c.status in OPEN) > 0
+    assert client.get(url, params={"agency_id": province.id}, headers=headers).status_code == 403
+    narrowed = client.get(url, params={"agency_id": commune.id}, headers=headers).json()
+    assert narrowed["open_now"] == sum(
+        1 for c in cases if c.agency_id == commune.id and c.status in OPEN
     )
 
 
