@@ -65,3 +65,12 @@ def test_unknown_case_and_bad_body(client, escalated):
     assert client.post(missing, json={}, headers=headers["head"]).status_code == 404
     bad = client.post(url(case), json={"version": "x"}, headers=headers["head"])
     assert bad.status_code == 422
+
+
+def test_a_head_elsewhere_is_told_nothing_about_the_case(client, session, escalated):
+    case, _ = escalated
+    stranger = make_head(session, make_agency(session, "UBND xã khác"))
+    response = client.post(url(case), json={}, headers=auth(client, stranger))
+    assert response.status_code == 404  # as for a case that does not exist
+    session.expire_all()
+    assert session.get(Case, case.id).version == 1
