@@ -70,7 +70,10 @@ def test_unknown_case_and_bad_body(client, escalated):
 def test_a_head_elsewhere_is_told_nothing_about_the_case(client, session, escalated):
     case, _ = escalated
     stranger = make_head(session, make_agency(session, "UBND xã khác"))
-    response = client.post(url(case), json={}, headers=auth(client, stranger))
+    clock = client.app.dependency_overrides.pop(utcnow)  # sign in on the real clock
+    headers = auth(client, stranger)
+    client.app.dependency_overrides[utcnow] = clock
+    response = client.post(url(case), json={}, headers=headers)
     assert response.status_code == 404  # as for a case that does not exist
     session.expire_all()
     assert session.get(Case, case.id).version == 1
