@@ -101,7 +101,7 @@ class Case(SQLModel, table=True):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_agency_status", "agency_id", "status"),
-        Index("ix_cases_citizen_phone", "citizen_phone"),
+        Index("ix_cases_phone_digits", "phone_digits"),  # the duplicate hint at intake
         # Covers the open-case figures of reports and dashboards (index-only scans):
         # 405 ms -> 57 ms nationally over 1,000,000 cases on PostgreSQL (docs/benchmarks.md).
         Index(
