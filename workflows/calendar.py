@@ -61,13 +61,15 @@ class WorkingCalendar:
         return day
 
     def add_working_days(self, start: date, n: int) -> date:
-        """The n-th working day after `start` (start itself not counted); n >= 0.
-
-        n = 0 gives `start` if it is a working day, else the next one.
+        """The n-th working day after `start` (before it when n < 0; start itself not
+        counted). n = 0 gives `start` if it is a working day, else the next one.
         """
         day = self.next_working_day(start) if n == 0 else start
-        for _ in range(n):
-            day = self.next_working_day(day + timedelta(days=1))
+        step = timedelta(days=1 if n > 0 else -1)
+        for _ in range(abs(n)):
+            day += step
+            while not self.is_working_day(day):
+                day += step
         return day
 
     def working_days_between(self, first: date, last_exclusive: date) -> int:

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Agency, Case, Notification, User
+from notifications.context import digest_context
 from notifications.outbox import enqueue
 from workflows.agencies import subtree_ids
-from workflows.escalation import RUNNING
-from workflows.ladder import add_working_days, is_working_day, load_policy
+from workflows.escalation import RUNNING, policy_for
 
 SOON_WORKING_DAYS = 3
 MAX_CASES = 100
@@ -21,11 +21,12 @@ def write_digests(*, session: Session, as_of: datetime, base_url: str = "") -> i
 
     Returns the number of digests written.
     """
-    policy = load_policy()
+    policy = policy_for(session=session)
     day = as_of.astimezone(policy.tz).date()
-    if not is_working_day(day):
+    if not policy.calendar.is_working_day(day):
         return 0
-    horizon = policy.local_instant(add_working_days(day, SOON_WORKING_DAYS), policy.work_end)
+    soon = policy.calendar.add_working_days(day, SOON_WORKING_DAYS)
+    horizon = policy.local_instant(soon, policy.work_end)
     agencies_by_head: dict[int, list[Agency]] = defaultdict(list)
     rows = session.execute(
         select(Agency, User).join(User, User.id == Agency.head_user_id).where(User.is_active)
@@ -48,7 +49,9 @@ def write_digests(*, session: Session, as_of: datetime, base_url: str = "") -> i
         if not cases:
             continue  # nothing overdue or near: no mail
         name = ", ".join(a.name for a in agencies)
-        context = _context(session=session, cases=cases, now=as_of, base_url=base_url, name=name)
+        context = digest_context(
+            session=session, cases=cases, now=as_of, base_url=base_url, agency_name=name
+        )
         head = heads[head_id]
         key = f"digest:{head_id}:{day.isoformat()}"
         # Counted by a look-up: enqueue's own answer is not reliable on PostgreSQL (psycopg
@@ -67,27 +70,3 @@ def write_digests(*, session: Session, as_of: datetime, base_url: str = "") -> i
             now=as_of,
         )
     return written
-
-
-def _context(*, session: Session, cases: list[Case], now: datetime, base_url: str, name: str):
-    try:
-        from notifications.context import digest_context
-    except ImportError:  # built in parallel (issue 3); the same keys until it is merged
-        digest_context = None
-    if digest_context is not None:
-        return digest_context(
-            session=session, cases=cases, now=now, base_url=base_url, agency_name=name
-        )
-    from workflows.escalation_mail import case_dict
-    from workflows.escalation_targets import Tree
-
-    tree = Tree.load(session=session, assignee_ids=set())
-    items = [
-        case_dict(session=session, case=c, now=now, base_url=base_url, tree=tree) for c in cases
-    ]
-    return {
-        "agency_name": name,
-        "date": now.astimezone(load_policy().tz).strftime("%d/%m/%Y"),
-        "cases": items,  # earliest deadline first: the worst first
-        "overdue_count": sum(1 for item in items if item["overdue"]),
-    }

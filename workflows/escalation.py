@@ -14,7 +14,9 @@ from sqlmodel import Session
 
 from models import Case, CaseEvent, CaseStatus, EscalationStep, Role, User
 from models.db import is_postgres
+from workflows import calendar as calendars
 from workflows.batch_sql import id_in, insert_rows, update_rows
+from workflows.calendar import WorkingCalendar
 from workflows.errors import Conflict, Forbidden, Invalid
 from workflows.escalation_mail import enqueue_many
 from workflows.escalation_rows import BatchWrites
@@ -40,6 +42,11 @@ def _steps_for(*, session: Session, case_id: int, key: str) -> list[EscalationSt
     return list(session.scalars(query))
 
 
+def policy_for(*, session: Session, calendar: WorkingCalendar | None = None) -> Policy:
+    """The ladder counting working days on the calendar in force (read when not given)."""
+    return load_policy().with_calendar(calendar or calendars.load(session=session))
+
+
 def reschedule(
     *, session: Session, case: Case, now: datetime, policy: Policy | None = None
 ) -> None:
@@ -52,7 +59,7 @@ def reschedule(
     if case.status not in RUNNING or case.due_at is None:
         case.next_action_at = None
         return
-    policy = policy or load_policy()
+    policy = policy or policy_for(session=session)
     key = deadline_key(case.due_at)
     rows = _steps_for(session=session, case_id=case.id, key=key) if case.id else []
     applied = _applied(rows)
@@ -140,7 +147,7 @@ def apply_batch(
     their agencies with ancestors and heads, their officers) and four writes (steps, events,
     outbox rows, one UPDATE of the cases).
     """
-    policy = policy or load_policy()
+    policy = policy or policy_for(session=session)
     cases = _claim(session=session, case_ids=case_ids, now=now)
     if not cases:
         return BatchResult()
@@ -190,7 +197,7 @@ def acknowledge(*, session: Session, case: Case, actor: User, now: datetime) -> 
     latest = max(escalations, key=lambda row: (row.level or 0, row.applied_at))
     if latest.grace_until is not None and latest.grace_until > now:
         raise Conflict("this escalation is already acknowledged")
-    policy = load_policy()
+    policy = policy_for(session=session)
     latest.acknowledged_at, latest.acknowledged_by_id = now, actor.id
     latest.grace_until = policy.grace_until(case.kind, now)
     session.add(latest)

@@ -1,39 +1,25 @@
 """The escalation ladder as data (workflows/ladder.yaml) and the times its steps fall due.
 
-Pure functions only: no session, no clock. Working days come from `is_working_day` and
-`add_working_days` below, which wrap `holidays.VN`; once workflows/calendar.py (with the
-operator's own days) exists, these two are the only place to switch over.
+Pure functions only: no session, no clock. Working days come from the policy's
+`calendar` (workflows/calendar.py: Vietnam's holidays, then the operator's own days off and
+working Saturdays); `load_policy()` reads the ladder once per process, and callers bind the
+calendar in force with `with_calendar` (workflows.escalation.policy_for does it from the
+database).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import holidays
 import yaml
+
+from workflows.calendar import WorkingCalendar
 
 LADDER_FILE = Path(__file__).with_name("ladder.yaml")
 DEFAULT_KIND = "complaint"
-
-
-@cache
-def _vn_calendar() -> holidays.HolidayBase:
-    return holidays.VN()
-
-
-@cache
-def is_working_day(day: date) -> bool:
-    """Not a weekend (unless a working Saturday) and not a Vietnamese public holiday."""
-    return _vn_calendar().is_working_day(day)
-
-
-@cache
-def add_working_days(day: date, n: int) -> date:
-    """The n-th working day after `day` (before it when n < 0); `day` itself when n == 0."""
-    return day if n == 0 else _vn_calendar().get_nth_working_day(day, n)
 
 
 @dataclass(frozen=True)
@@ -79,8 +65,13 @@ class Policy:
     step_time: time
     work_start: time
     work_end: time
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar, compare=False, repr=False)
     # (kind, local due day) -> every step of the ladder with its instant; see schedule().
     _schedules: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def with_calendar(self, calendar: WorkingCalendar) -> "Policy":
+        """The same ladder counting working days on `calendar` (with its own step cache)."""
+        return replace(self, calendar=calendar, _schedules={})
 
     def ladder(self, kind: str) -> Ladder:
         return self.ladders.get(str(kind)) or self.ladders[DEFAULT_KIND]
@@ -100,7 +91,7 @@ class Policy:
         if step.unit == "calendar":
             target = day + timedelta(days=step.offset)
         else:
-            target = add_working_days(day, step.offset)
+            target = self.calendar.add_working_days(day, step.offset) if step.offset else day
         return self.local_instant(target, self.step_time)
 
     def schedule(self, kind: str, due_at: datetime) -> tuple[tuple[Step, datetime], ...]:
@@ -122,18 +113,18 @@ class Policy:
         """None inside working hours; otherwise the start of the next working morning."""
         local = now.astimezone(self.tz)
         today = local.date()
-        if is_working_day(today):
+        if self.calendar.is_working_day(today):
             if self.work_start <= local.time() < self.work_end:
                 return None
             if local.time() < self.work_start:
                 return self.local_instant(today, self.work_start)
-        return self.local_instant(add_working_days(today, 1), self.work_start)
+        return self.local_instant(self.calendar.add_working_days(today, 1), self.work_start)
 
     def grace_until(self, kind: str, now: datetime) -> datetime:
         """The end of an acknowledgement's grace: the same local time N working days on."""
         local = now.astimezone(self.tz)
         days = self.ladder(kind).ack_grace_working_days
-        day = add_working_days(local.date(), days)
+        day = self.calendar.add_working_days(local.date(), days)
         return datetime.combine(
             day, local.timetz().replace(tzinfo=None), tzinfo=self.tz
         ).astimezone(UTC)

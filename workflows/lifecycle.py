@@ -175,7 +175,8 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
         case.status = ctx.target
     case.due_at = deadlines.due_for(case=case, policy=ctx.policy, calendar=ctx.calendar)
     case.updated_at = ctx.now
-    escalation.reschedule(session=ctx.session, case=case, now=ctx.now)
+    policy = escalation.policy_for(session=ctx.session, calendar=ctx.calendar)
+    escalation.reschedule(session=ctx.session, case=case, now=ctx.now, policy=policy)
     ctx.session.add(case)
     ctx.session.flush()  # a new case is inserted whole here, and gets the id its event needs
     data = {**data, **ctx.data, "due_at": case.due_at.isoformat() if case.due_at else None}

@@ -1,6 +1,6 @@
 """A case's life under the ladder, moving `as_of` forward: each step once, at its time."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -8,7 +8,7 @@ from sqlmodel import select
 from models import Case, CaseEvent, CaseStatus, EscalationStep, Notification, Role
 from tests.factories import make_agency, make_head, make_user
 from tests.factories_cases import make_case
-from workflows import escalation
+from workflows import calendar, escalation
 from workflows.errors import Conflict, Forbidden, Invalid
 from workflows.ladder import load_policy
 
@@ -114,6 +114,19 @@ def test_mail_in_working_hours_goes_at_once(engine, session, tree, now):
     sweep(engine, as_of)
     (row,) = session.exec(select(Notification).where(Notification.case_id == case.id)).all()
     assert row.next_attempt_at == as_of
+
+
+def test_the_operators_own_day_off_moves_steps_and_holds_mail(engine, session, tree, now):
+    # The province gives Friday 6 March 2026 off (and the admin enters it): the reminder,
+    # three working days before Tuesday the 10th, falls on Wednesday the 4th instead of
+    # Thursday the 5th; mail of a step applied on that Friday waits for Monday morning.
+    calendar.set_day(session=session, day=date(2026, 3, 6), is_working=False, note="Nghỉ bù")
+    session.commit()
+    case = make_case(session, tree["ward"], due_at=DUE, now=now, assignee=tree["officer"])
+    assert fresh(session, case).next_action_at == local(2026, 3, 4, 8, 0)
+    sweep(engine, local(2026, 3, 6, 10, 0))
+    (row,) = session.exec(select(Notification).where(Notification.case_id == case.id)).all()
+    assert row.next_attempt_at == local(2026, 3, 9, 7, 30)
 
 
 def test_a_resolved_case_stops_escalating(engine, session, tree, now):
