@@ -31,22 +31,38 @@ class BatchWrites:
         self.cases.append(_case_update(case, next_at=None))
 
     def add(self, case: Row, *, key: str, done: dict[str, Applied], plan: Plan) -> None:
-        """The due steps of `plan` for a running case, and when to look at it next."""
+        """The due steps of `plan` for a running case, and when to look at it next.
+
+        Several steps fall due at once when sweeps were missed (a server down for days, a
+        backlog case registered long after its deadline). Each is recorded, but each person is
+        told once, by the latest of them that concerns them: no "due in three days" reminder
+        for a case already overdue. The earlier step's record names who it did not mail and
+        which step told them instead.
+        """
         level = max((a.level or 0 for a in done.values()), default=0)
         long_pending, context_case = case.long_pending, None
         send_after = self.send_after.isoformat() if self.send_after else None
-        for step, scheduled_at in plan.due:
-            people = self.tree.resolve(
+        resolved = [
+            self.tree.resolve(
                 targets=step.notify, agency_id=case.agency_id, assignee_id=case.assignee_id
             )
-            if people.people and context_case is None:
+            for step, _ in plan.due
+        ]
+        last_step_for = {  # user id -> the latest due step that tells them
+            person.user_id: step.key
+            for (step, _), people in zip(plan.due, resolved, strict=True)
+            for _, person in people.people
+        }
+        for (step, scheduled_at), people in zip(plan.due, resolved, strict=True):
+            told = [(t, p) for t, p in people.people if last_step_for[p.user_id] == step.key]
+            if told and context_case is None:
                 context_case = case_facts(
                     case=case,
                     agency_name=self.tree.name(case.agency_id),
                     now=self.now,
                     base_url=self.base_url,
                 )
-            for target, person in people.people:
+            for target, person in told:
                 self.mails.append(
                     notification_row(
                         case=case,
@@ -69,12 +85,17 @@ class BatchWrites:
                 "level": step.level,
                 "deadline": key,
                 "scheduled_at": scheduled_at.isoformat(),
-                "notified": [
-                    {"target": t, "user_id": p.user_id, "name": p.name} for t, p in people.people
-                ],
+                "notified": [{"target": t, "user_id": p.user_id, "name": p.name} for t, p in told],
                 "skipped": people.skipped,
                 "send_after": send_after,
             }
+            superseded = [
+                {"target": t, "user_id": p.user_id, "name": p.name, "by": last_step_for[p.user_id]}
+                for t, p in people.people
+                if last_step_for[p.user_id] != step.key
+            ]
+            if superseded:
+                data["superseded"] = superseded
             self.steps.append(
                 dict(
                     case_id=case.id,

@@ -95,8 +95,25 @@ def test_a_late_sweep_applies_every_missed_step_once(engine, session, tree, now)
     result = sweep(engine, local(2026, 3, 13))
     assert result.steps == 4
     assert sweep(engine, local(2026, 3, 13)).steps == 0
-    steps = session.exec(select(EscalationStep.step).where(EscalationStep.case_id == case.id))
-    assert sorted(steps) == ["due_today", "overdue_head", "overdue_parent", "reminder"]
+    steps = session.exec(select(EscalationStep).where(EscalationStep.case_id == case.id)).all()
+    assert sorted(s.step for s in steps) == [
+        "due_today",
+        "overdue_head",
+        "overdue_parent",
+        "reminder",
+    ]
+    # Each person is told once, by the latest step that concerns them: no "due in three days"
+    # reminder for a case three days overdue; the records say who was told by which step.
+    assert mails(session, case) == [
+        ("due_today", tree["officer"].email),
+        ("overdue_head", tree["head_ward"].email),
+        ("overdue_parent", tree["head_district"].email),
+    ]
+    reminder = next(s for s in steps if s.step == "reminder")
+    assert reminder.data["notified"] == []
+    assert [(p["user_id"], p["by"]) for p in reminder.data["superseded"]] == [
+        (tree["officer"].id, "due_today")
+    ]
 
 
 def test_mail_of_a_step_applied_at_night_waits_for_the_working_morning(engine, session, tree, now):
@@ -185,6 +202,7 @@ def test_a_missing_head_is_skipped_upward_and_recorded(engine, session, tree, no
         session.add(agency)
     session.commit()
     case = make_case(session, tree["ward"], due_at=DUE, now=now)  # nobody assigned either
+    sweep(engine, local(2026, 3, 5))
     sweep(engine, local(2026, 3, 11))
     by_step = dict(mails(session, case))
     assert by_step["reminder"] == tree["head_province"].email
@@ -220,6 +238,7 @@ def test_long_pending_flags_the_case_for_inspection(engine, session, tree, now):
 
 def test_a_new_deadline_starts_a_new_ladder(engine, session, tree, now):
     case = make_case(session, tree["ward"], due_at=DUE, now=now, assignee=tree["officer"])
+    sweep(engine, local(2026, 3, 5))
     sweep(engine, local(2026, 3, 11))
     row = fresh(session, case)
     assert row.escalation_level == 1
