@@ -18,7 +18,12 @@ TOKEN_COOKIE = "dondoc_token"
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_db(settings: Annotated[Settings, Depends(get_settings)]) -> Iterator[Session]:
+async def settings_dep() -> Settings:
+    """The settings (async: a plain read needs no worker thread)."""
+    return get_settings()
+
+
+def get_db(settings: Annotated[Settings, Depends(settings_dep)]) -> Iterator[Session]:
     """A session per request; routes commit explicitly, anything else is rolled back."""
     with Session(engine_for(settings.database_url), expire_on_commit=False) as session:
         try:
@@ -27,12 +32,13 @@ def get_db(settings: Annotated[Settings, Depends(get_settings)]) -> Iterator[Ses
             session.rollback()
 
 
-def utcnow() -> datetime:
-    """The clock, read only at the edge (tests may override this dependency)."""
+async def utcnow() -> datetime:
+    """The clock, read only at the edge (tests may override this dependency); async, as
+    FastAPI runs every plain function dependency in a worker thread."""
     return datetime.now(UTC)
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(settings_dep)]
 SessionDep = Annotated[Session, Depends(get_db)]
 Now = Annotated[datetime, Depends(utcnow)]
 

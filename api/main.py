@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from api import errors
 from api.deps import SessionDep
+from api.limits import InFlightLimit
 from api.pages import auth as auth_pages
 from api.pages import cases as case_pages
 from api.pages import dashboard as dashboard_pages
@@ -86,6 +87,7 @@ def create_app() -> FastAPI:
         version="0.1.0",
     )
     errors.install(app)
+    app.add_middleware(InFlightLimit, limit=get_settings().requests_in_flight)
     api = APIRouter(prefix=API_PREFIX)
     for module in API_ROUTERS:
         api.include_router(module.router)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     smtp_security: Literal["none", "starttls", "ssl"] = "none"
     mail_from: str = "Đôn Đốc <dondoc@localhost>"
     mail_dir: Path | None = None
+
+    # Requests handled at once by one server process (api/limits.py); the rest wait their turn.
+    requests_in_flight: int = Field(default=8, ge=1, le=1000)
 
     # The embedded scheduler; turn it off when Prefect deployments run the sweeps.
     scheduler_enabled: bool = True
