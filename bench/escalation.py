@@ -23,6 +23,8 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -155,6 +157,31 @@ def render_outbox(engine: sa.Engine) -> tuple[int, float]:
     return len(rows), time.perf_counter() - start
 
 
+# A sweep in a process of its own (the flow, as a worker or `dondoc sweep` runs it); it prints
+# its peak resident set size (VmHWM) once the sweep is done.
+_SWEEP_PROCESS = (
+    "import sys; from datetime import datetime; from pathlib import Path;"
+    "from workflows.escalation_sweep import escalation_sweep;"
+    "result = escalation_sweep(as_of=datetime.fromisoformat(sys.argv[1]));"
+    "status = Path('/proc/self/status').read_text().splitlines();"
+    "hwm = next(line for line in status if line.startswith('VmHWM'));"
+    "print(result['steps'], int(hwm.split()[1]) // 1024)"
+)
+
+
+def sweep_peak_rss_mb(url: str, due: int) -> float:
+    """Peak RSS, in MiB, of a process that imports the app and runs one sweep of `due` steps."""
+    env = {**os.environ, "DONDOC_DATABASE_URL": url}
+    done = subprocess.run(
+        [sys.executable, "-c", _SWEEP_PROCESS, AS_OF.isoformat()],
+        cwd=Path(__file__).parent.parent, env=env, capture_output=True, text=True, timeout=600,
+        check=True,
+    )  # fmt: skip
+    steps, rss = done.stdout.split()[-2:]
+    assert int(steps) == due, done.stdout
+    return float(rss)
+
+
 def _ms(seconds: float, due: int) -> float:
     return round(seconds * 1000 / due, 4)
 
@@ -190,6 +217,8 @@ def run_size(base: str | None, size: int, due: int, repeats: int, batch_size: in
             assert result["steps"] == result["notifications"] == due, result
             flow.append((wall, cpu))
         emails, render_s = render_outbox(engine)
+        reset(engine)
+        sweep_rss = sweep_peak_rss_mb(url, due)
         engine.dispose()
         d_wall = statistics.median(w for w, _ in direct)
         f_wall = statistics.median(w for w, _ in flow)
@@ -211,6 +240,7 @@ def run_size(base: str | None, size: int, due: int, repeats: int, batch_size: in
             "prefect_overhead_ms_per_step": _ms(f_wall - d_wall, due),
             "prefect_empty_run_seconds": round(statistics.median(empty), 3),
             "render_ms_per_email": _ms(render_s, emails),
+            "sweep_process_peak_rss_mb": sweep_rss,
             "direct_walls": [round(w, 3) for w, _ in direct],
             "prefect_walls": [round(w, 3) for w, _ in flow],
         }
@@ -245,7 +275,9 @@ def main() -> None:
             f"{row['direct_cpu_ms_per_step']:.3f}); prefect {row['prefect_ms_per_step']:.3f} "
             f"({row['prefect_best_ms_per_step']:.3f}, {row['prefect_cpu_ms_per_step']:.3f}); "
             f"empty flow run {row['prefect_empty_run_seconds']:.2f}s; "
-            f"render {row['render_ms_per_email']:.3f} ms/email; load average {loads[-1][0]:.1f}",
+            f"render {row['render_ms_per_email']:.3f} ms/email; "
+            f"sweep process peak RSS {row['sweep_process_peak_rss_mb']:.0f} MiB; "
+            f"load average {loads[-1][0]:.1f}",
             flush=True,
         )
     summary = {

@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from api.security import create_token
 from models import Agency, Case, CaseKind, CaseStatus, Channel, Role, User
+from tests.case_rows import policy_version
 from tests.factories import make_agency
-from tests.factories_cases import policy_version
 
 # Users here sign in by token (see `bearer`), so they share one placeholder hash: hashing a
 # password with argon2 costs about half a second per user on the CI machines.

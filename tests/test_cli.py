@@ -254,8 +254,8 @@ def test_sweep_escalates_an_overdue_case_and_writes_its_mail(tmp_path, session, 
     from sqlmodel import select
 
     from models import CaseEvent, Notification, Role
+    from tests.case_rows import make_case
     from tests.factories import make_agency, make_head, make_user
-    from tests.factories_cases import make_case
 
     agency = make_agency(session, "UBND xã Linh Sơn", email="linhson@ubnd.gov.vn")
     make_head(session, agency, full_name="Trịnh Văn Bình")

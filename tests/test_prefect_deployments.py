@@ -15,8 +15,8 @@ import pytest
 from sqlmodel import select
 
 from models import EscalationStep
+from tests.case_rows import make_case
 from tests.factories import make_agency, make_head
-from tests.factories_cases import make_case
 from workflows.ladder import load_policy
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,8 +6,8 @@ import pytest
 
 from api.deps import utcnow
 from models import Case, Role
+from tests.case_rows import make_case
 from tests.factories import auth, make_agency, make_head, make_user
-from tests.factories_cases import make_case
 from workflows import escalation
 from workflows.ladder import load_policy
 

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 
 from models import Case, CaseEvent, CaseStatus, EscalationStep, Notification, Role
+from tests.case_rows import make_case
 from tests.factories import make_agency, make_head, make_user
-from tests.factories_cases import make_case
 from workflows import calendar, escalation
 from workflows.errors import Conflict, Forbidden, Invalid
 from workflows.ladder import load_policy

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from sqlmodel import select
 
 from models import Notification, Role
+from tests.case_rows import make_case
 from tests.factories import make_agency, make_head, make_user
-from tests.factories_cases import make_case
 from workflows.daily_digest import daily_digest
 from workflows.escalation_sweep import escalation_sweep, run_sweep
 from workflows.ladder import load_policy

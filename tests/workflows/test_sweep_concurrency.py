@@ -8,8 +8,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models import EscalationStep, Notification, Role
+from tests.case_rows import make_case
 from tests.factories import make_agency, make_head, make_user
-from tests.factories_cases import make_case
 from workflows import escalation
 from workflows.ladder import load_policy
 

@@ -13,8 +13,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from models import CaseEvent, EscalationStep, Notification, Role
+from tests.case_rows import make_case
 from tests.factories import make_agency, make_head, make_user
-from tests.factories_cases import make_case
 from workflows.escalation_sweep import KILL_ENV
 from workflows.ladder import load_policy
 

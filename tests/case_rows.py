@@ -1,4 +1,5 @@
-"""Cases written directly as rows (the intake API is built elsewhere)."""
+"""Cases written directly as rows, in any state and with any deadline, scheduled for the sweep as
+the lifecycle would (tests/case_factories.py registers cases through the real intake)."""
 
 import itertools
 from datetime import datetime, timedelta
