@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from models import OPEN_STATUSES, Case, CaseEvent, CaseKind, CaseStatus, Role, User
 from workflows import action_fields as f
-from workflows import agencies, citizen_notices, deadlines, escalation
+from workflows import agencies, citizen_notices, deadlines, escalation, ping_pong
 from workflows import calendar as calendars
 from workflows import lifecycle_effects as e
 from workflows import policies as policy_data
@@ -193,6 +193,7 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
         )
     )
     citizen_notices.notify(session=ctx.session, case=case, action=action, data=data, now=ctx.now)
+    ping_pong.notify(session=ctx.session, case=case, action=action, data=data, now=ctx.now)
 
 
 def _claim_version(*, session: Session, case: Case, version: int) -> None:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from models import Agency, Case, CaseEvent, CaseStatus, Role, User
-from workflows import deadlines
+from workflows import deadlines, ping_pong
 from workflows.calendar import WorkingCalendar
 from workflows.errors import Invalid
 from workflows.policies import Policy
@@ -52,6 +52,10 @@ def transfer(ctx: Context) -> None:
     )
     bounced = target in set(held)
     ctx.data.update(from_agency_id=case.agency_id, to_agency_id=target, ping_pong=bounced)
+    if bounced:
+        ctx.data["ping_pong_arbiter"] = ping_pong.arbiter(
+            session=ctx.session, first_id=case.agency_id, second_id=target
+        )
     case.agency_id, case.assignee_id, case.accepted_at = target, None, None
     case.transfer_count += 1
     case.ping_pong = case.ping_pong or bounced

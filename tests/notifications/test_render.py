@@ -17,6 +17,9 @@ EXTRA = {
     "reason": "Chưa có kết quả đo đạc của Văn phòng đăng ký đất đai",
     "new_due_at": "2026-03-20T10:00:00+00:00",
     "answer": "Ủy ban đồng ý cấp giấy chứng nhận.",
+    "from_agency": "UBND huyện Định Hóa",
+    "to_agency": "UBND thị trấn Chợ Chu",
+    "transfer_count": 2,
 }
 
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import func, select
 
-from models import Case, CaseEvent, Role
+from models import Case, CaseEvent, Notification, Role
 from tests.case_factories import act, at, make_case
 from tests.factories import make_agency, make_head, make_user
 from workflows.errors import Conflict, Forbidden, Invalid
@@ -153,6 +153,42 @@ def test_transfer_keeps_code_counts_and_flags_ping_pong(engine, session, office)
     assert stored.code.startswith("KN-2026-")
     history = session.exec(select(CaseEvent.action).where(CaseEvent.case_id == case.id)).all()
     assert history == ["receive", "transfer", "transfer"]
+
+
+def test_a_bounced_case_is_put_to_the_head_above_both_agencies(engine, session):
+    # Seed 002's Chợ Chu case: the town sends it to the district, the district sends it back.
+    province = make_agency(session, "UBND tỉnh Thái Nguyên")
+    district = make_agency(session, "UBND huyện Định Hóa", parent=province)
+    town = make_agency(session, "UBND thị trấn Chợ Chu", parent=district)
+    other = make_agency(session, "UBND huyện Đồng Hỷ", parent=province)
+    province_head = make_head(session, province)
+    make_head(session, other)
+    town_officer = make_user(session, Role.officer, town)
+    district_officer = make_user(session, Role.officer, district)
+    case = make_case(engine, town_officer, town, now=NOW)
+    case = act(engine, case, "transfer", town_officer, now=NOW, agency_id=district.id, reason="x")
+    assert _mail(session, case, "ping_pong") == []  # a first transfer is no bounce
+
+    case = act(engine, case, "transfer", district_officer, now=LATER, agency_id=town.id, reason="y")
+    # The district has no head: the province's head, above both, settles it.
+    ((recipient, context),) = _mail(session, case, "ping_pong")
+    assert recipient == province_head.email
+    assert (context["from_agency"], context["to_agency"]) == (district.name, town.name)
+    assert context["transfer_count"] == 2 and context["case"]["code"] == case.code
+    event = session.exec(
+        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id.desc())
+    ).first()
+    found = event.data["ping_pong_arbiter"]
+    assert (found["user_id"], found["skipped"]) == (province_head.id, [district.name])
+
+
+def _mail(session, case, template):
+    rows = session.exec(
+        select(Notification).where(
+            Notification.case_id == case.id, Notification.template == template
+        )
+    ).all()
+    return [(n.recipient, n.context) for n in rows]
 
 
 def test_assign_refuses_a_user_of_another_agency(engine, session, office):
