@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 from sqlmodel import Session
 
 from dondoc.settings import Settings
 from models import CaseEvent, DeliveryAttempt, Notification, NotificationState
+from models.base import UTCDateTime
 from notifications.render import RenderError, render
 from notifications.transport import Outcome, build_message, open_transport
 
@@ -144,6 +145,20 @@ def _case_event(item: Claimed, now: datetime, action: str, error: str | None) ->
 
 _INSERT_ATTEMPT = insert(DeliveryAttempt.__table__)
 _INSERT_EVENT = insert(CaseEvent.__table__)
+# One statement for every outcome, built once (building it per message cost a tenth of the
+# time per message): a value left None keeps the column as it is, except the error.
+_OUTCOME = (
+    update(Notification)
+    .where(Notification.id == bindparam("b_id"), Notification.state == NotificationState.sending)
+    .values(
+        state=bindparam("b_state"),
+        sent_at=func.coalesce(bindparam("b_sent_at", type_=UTCDateTime()), Notification.sent_at),
+        next_attempt_at=func.coalesce(
+            bindparam("b_next_attempt_at", type_=UTCDateTime()), Notification.next_attempt_at
+        ),
+        last_error=bindparam("b_last_error"),
+    )
+)
 
 
 def record(
@@ -153,22 +168,20 @@ def record(
 
     Core statements on the batch's connection: this runs once per message, between sends.
     """
+    sent_at = next_attempt_at = error = None
     if outcome.ok:
-        state, values = NotificationState.sent, {"sent_at": now, "last_error": None}
+        state, sent_at = NotificationState.sent, now
     elif outcome.permanent or item.attempts >= policy.max_attempts:
-        state, values = NotificationState.failed, {"last_error": _error_text(outcome)}
+        state, error = NotificationState.failed, _error_text(outcome)
     else:
-        values = {
-            "last_error": _error_text(outcome),
-            "next_attempt_at": now + policy.delay(item.attempts),
-        }
-        state = NotificationState.pending
+        state, error = NotificationState.pending, _error_text(outcome)
+        next_attempt_at = now + policy.delay(item.attempts)
     try:
         conn.execute(
-            update(Notification)
-            .where(Notification.id == item.id, Notification.state == NotificationState.sending)
-            .values(state=state, **values)
-        )
+            _OUTCOME,
+            {"b_id": item.id, "b_state": state, "b_sent_at": sent_at,
+             "b_next_attempt_at": next_attempt_at, "b_last_error": error},
+        )  # fmt: skip
         conn.execute(_INSERT_ATTEMPT, _attempt(item.id, now, outcome))
         if item.case_id is not None and state != NotificationState.pending:
             action = "notification_sent" if outcome.ok else "notification_failed"
