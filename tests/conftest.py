@@ -7,6 +7,8 @@ PostgreSQL, each run in a schema of its own so parallel runs cannot see each oth
 import os
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,24 +45,32 @@ def _postgres_schema_url(base: str, schema: str) -> str:
     return f"{base}{separator}options=-csearch_path%3D{schema}"
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """A migrated, empty database for this test run."""
-    if ON_POSTGRES:
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        admin = sa.create_engine(TEST_DB.replace("postgresql://", "postgresql+psycopg://", 1))
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-        url = _postgres_schema_url(TEST_DB, schema)
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    upgrade(url)
-    yield url
-    engine_for(url).dispose()
-    if ON_POSTGRES:
+@contextmanager
+def empty_database(folder: Path) -> Iterator[str]:
+    """The URL of a new, empty database (a SQLite file in `folder`, or a PostgreSQL schema of
+    its own), removed afterwards."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{folder / 'test.db'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(TEST_DB.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield _postgres_schema_url(TEST_DB, schema)
+    finally:
         with admin.begin() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A migrated, empty database for this test run."""
+    with empty_database(tmp_path_factory.mktemp("db")) as url:
+        upgrade(url)
+        yield url
+        engine_for(url).dispose()
 
 
 def _wipe(engine: sa.Engine) -> None:
@@ -115,6 +125,15 @@ def client(settings, engine):
 
     with TestClient(create_app()) as client:
         yield client
+
+
+@pytest.fixture
+def story(session):
+    """Seed 002's Thái Nguyên: its agencies and heads, the inspection team, four long-pending
+    cases (tests/inspection_factories.py)."""
+    from tests.inspection_factories import thai_nguyen
+
+    return thai_nguyen(session)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from models import (
     InspectionMember,
     Role,
 )
-from tests.inspection_factories import bearer, make_case, person, thai_nguyen
+from tests.inspection_factories import bearer, make_case, person
 from workflows import lifecycle
 
 API = "/api/v1/inspections"
@@ -27,11 +27,6 @@ API = "/api/v1/inspections"
 @pytest.fixture(autouse=True)
 def _clock(client, now):
     client.app.dependency_overrides[utcnow] = lambda: now
-
-
-@pytest.fixture
-def story(session):
-    return thai_nguyen(session)
 
 
 def _count(session, table) -> int:

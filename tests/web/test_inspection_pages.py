@@ -20,7 +20,7 @@ from models import (
     InspectionMember,
     Role,
 )
-from tests.inspection_factories import person, thai_nguyen
+from tests.inspection_factories import person
 from workflows import inspections, lifecycle
 
 LOCAL_DAY = "%Y-%m-%d"
@@ -30,11 +30,6 @@ LOCAL_DAY = "%Y-%m-%d"
 def _clock(client, now):
     """The pages read the same fixed instant as the test (Monday 2026-03-02, 09:00)."""
     client.app.dependency_overrides[utcnow] = lambda: now
-
-
-@pytest.fixture
-def story(session):
-    return thai_nguyen(session)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The summary's statements: every agency at once, escalation actions, the 0009 backfill."""
 
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -8,7 +7,7 @@ import sqlalchemy as sa
 from migrations import upgrade
 from models import CaseEvent
 from tests.api.test_reports import expected
-from tests.conftest import ON_POSTGRES, TEST_DB, _postgres_schema_url
+from tests.conftest import empty_database
 from tests.factories import make_agency
 from tests.report_data import make_cases
 from workflows import report_counts, reports
@@ -75,14 +74,11 @@ def test_escalation_actions_are_exactly_those_starting_with_the_prefix(session, 
 
 
 def test_migration_0009_records_the_case_agency_on_older_events(tmp_path):
-    if ON_POSTGRES:
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        admin = sa.create_engine(TEST_DB.replace("postgresql://", "postgresql+psycopg://", 1))
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-        url = _postgres_schema_url(TEST_DB, schema)
-    else:
-        url = f"sqlite:///{tmp_path / 'old.db'}"
+    with empty_database(tmp_path) as url:
+        _events_get_their_case_agency(url)
+
+
+def _events_get_their_case_agency(url: str) -> None:
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
         upgrade(url, "0008_bench_indexes")
@@ -122,7 +118,3 @@ def test_migration_0009_records_the_case_agency_on_older_events(tmp_path):
         assert "ix_case_events_action" not in names
     finally:
         engine.dispose()
-        if ON_POSTGRES:
-            with admin.begin() as conn:
-                conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-            admin.dispose()
