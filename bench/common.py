@@ -21,18 +21,19 @@ ROOT = Path(__file__).parent.parent
 
 
 @contextmanager
-def scratch_database(kind: str) -> Iterator[str]:
-    """An empty database for one run: a SQLite file in /tmp or a fresh PostgreSQL schema."""
+def scratch_database(kind: str, base: str = PG_BASE) -> Iterator[str]:
+    """An empty database for one run: a SQLite file in /tmp, or a fresh schema of the
+    PostgreSQL database `base`; removed afterwards."""
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="dondoc-bench-") as folder:
             yield f"sqlite:///{folder}/bench.db"
         return
     schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_BASE.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = sa.create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
     with admin.begin() as conn:
         conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     try:
-        yield f"{PG_BASE}{'&' if '?' in PG_BASE else '?'}options=-csearch_path%3D{schema}"
+        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
     finally:
         with admin.begin() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")

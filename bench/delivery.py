@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlmodel import Session, select  # noqa: E402
 
+from bench.common import PG_BASE, scratch_database  # noqa: E402
 from dondoc.settings import Settings  # noqa: E402
 from migrations import upgrade  # noqa: E402
 from models import Agency, Case, CaseKind, CaseStatus, Channel, Notification  # noqa: E402
@@ -156,36 +157,31 @@ def main() -> None:
     )
     assert sink.stdout.readline().strip() == "ready"
     tmp = Path(tempfile.mkdtemp(prefix="dondoc-bench-"))
-    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
-    schema = None
-    if url.startswith("postgres"):
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        with make_engine(url).begin() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    kind = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
     try:
-        upgrade(url)
-        engine = make_engine(url)
-        settings = Settings(
-            database_url=url, var_dir=tmp, secret_key="bench", smtp_host="127.0.0.1", smtp_port=port
-        )
-        seed(engine, args.count)
-        messages = prebuilt(engine, settings)
-        bytes_loop(port, messages[:50])  # warm up the server
+        with scratch_database(kind, args.database_url or PG_BASE) as url:
+            upgrade(url)
+            engine = make_engine(url)
+            settings = Settings(
+                database_url=url, var_dir=tmp, secret_key="bench", smtp_host="127.0.0.1",
+                smtp_port=port,
+            )  # fmt: skip
+            seed(engine, args.count)
+            messages = prebuilt(engine, settings)
+            bytes_loop(port, messages[:50])  # warm up the server
 
-        bytes_seconds = bytes_loop(port, messages)
-        bare_seconds = bare_loop(port, messages, settings.mail_from)
-        started = time.perf_counter()
-        report = deliver_due(engine=engine, settings=settings, now=NOW, batch_size=args.batch_size)
-        ours_seconds = time.perf_counter() - started
-        assert report.sent == args.count, report
-        engine.dispose()
+            bytes_seconds = bytes_loop(port, messages)
+            bare_seconds = bare_loop(port, messages, settings.mail_from)
+            started = time.perf_counter()
+            report = deliver_due(
+                engine=engine, settings=settings, now=NOW, batch_size=args.batch_size
+            )
+            ours_seconds = time.perf_counter() - started
+            assert report.sent == args.count, report
+            engine.dispose()
     finally:
         sink.stdin.close()
         sink.wait(timeout=10)
-        if schema:
-            with make_engine(args.database_url).begin() as conn:
-                conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
 
     bytes_rate = args.count / bytes_seconds
     bare_rate = args.count / bare_seconds

@@ -27,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,6 +36,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
+from bench.common import PG_BASE, scratch_database  # noqa: E402
 from dondoc.settings import get_settings  # noqa: E402
 from migrations import upgrade  # noqa: E402
 from models import Agency, Case, User  # noqa: E402
@@ -50,23 +50,6 @@ DUE = datetime(2026, 3, 10, 17, tzinfo=TZ).astimezone(UTC)
 AS_OF = datetime(2026, 3, 5, 9, tzinfo=TZ).astimezone(UTC)  # the reminders of DUE are due
 LATER = datetime(2027, 6, 30, 17, tzinfo=TZ).astimezone(UTC)  # nothing due for a year
 CHUNK = 20_000
-
-
-def fresh_database(base: str | None, label: str) -> tuple[str, callable]:
-    if not base:
-        path = Path(tempfile.mkdtemp(prefix="dondoc-bench-")) / f"{label}.db"
-        return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
-    schema = f"bench_{label}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-
-    def drop():
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-
-    sep = "&" if "?" in base else "?"
-    return f"{base}{sep}options=-csearch_path%3D{schema}", drop
 
 
 def load(engine: sa.Engine, size: int, due: int) -> None:
@@ -187,8 +170,7 @@ def _ms(seconds: float, due: int) -> float:
 
 
 def run_size(base: str | None, size: int, due: int, repeats: int, batch_size: int) -> dict:
-    url, drop = fresh_database(base, f"s{size}")
-    try:
+    with scratch_database("postgresql" if base else "sqlite", base or PG_BASE) as url:
         upgrade(url)
         os.environ["DONDOC_DATABASE_URL"] = url
         get_settings.cache_clear()
@@ -244,8 +226,6 @@ def run_size(base: str | None, size: int, due: int, repeats: int, batch_size: in
             "direct_walls": [round(w, 3) for w, _ in direct],
             "prefect_walls": [round(w, 3) for w, _ in flow],
         }
-    finally:
-        drop()
 
 
 def main() -> None:

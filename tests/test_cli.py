@@ -5,31 +5,20 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
-from tests.conftest import ON_POSTGRES, TEST_DB, _postgres_schema_url
+from tests.conftest import empty_database
 
 
 @pytest.fixture
 def fresh_database_url(tmp_path):
     """An empty database nobody else uses (a new SQLite file or PostgreSQL schema)."""
-    if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    schema = f"cli_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(TEST_DB.replace("postgresql://", "postgresql+psycopg://", 1))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    yield _postgres_schema_url(TEST_DB, schema)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-    admin.dispose()
+    with empty_database(tmp_path) as url:
+        yield url
 
 
 def _env(tmp_path, url: str) -> dict[str, str]:
