@@ -9,7 +9,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
 from api.security import user_id_from_token
-from dondoc.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 from models import Case, Role, User
 from models.base import Id
 from models.db import engine_for
@@ -84,9 +84,9 @@ AdminUser = Annotated[User, Depends(require_roles(Role.admin))]
 
 def get_current_case(case_id: Id, session: SessionDep, user: CurrentUser) -> Case:
     """The case in the path, if the signed-in user's agency scope includes it (else 404)."""
-    from workflows import cases
+    from workflows.cases import access
 
-    return cases.get_visible(session=session, case_id=case_id, user=user)
+    return access.get_visible(session=session, case_id=case_id, user=user)
 
 
 CurrentCase = Annotated[Case, Depends(get_current_case)]

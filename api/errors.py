@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from workflows.errors import DomainError
+from core.errors import DomainError
 
 
 def install(app: FastAPI) -> None:

@@ -34,8 +34,8 @@ from api.routes import (
     reports,
     users,
 )
-from dondoc.settings import get_settings
-from workflows.scheduler import start_scheduler
+from core.settings import get_settings
+from workflows.flows.scheduler import start_scheduler
 
 API_PREFIX = "/api/v1"
 STATIC_DIR = Path(__file__).resolve().parent / "static"

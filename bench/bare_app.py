@@ -10,7 +10,7 @@ from fastapi import Body, FastAPI
 from sqlalchemy import text
 
 from api.deps import SessionDep
-from dondoc.settings import get_settings
+from core.settings import get_settings
 from models.db import engine_for
 
 

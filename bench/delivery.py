@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlmodel import Session, select  # noqa: E402
 
 from bench.common import PG_BASE, scratch_database  # noqa: E402
-from dondoc.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from migrations import upgrade  # noqa: E402
 from models import Agency, Case, CaseKind, CaseStatus, Channel, Notification  # noqa: E402
 from models.db import make_engine  # noqa: E402

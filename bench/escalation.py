@@ -6,7 +6,7 @@
 
 For each size: a fresh database (SQLite file, or a PostgreSQL schema), the open cases
 bulk-loaded, then the same due set swept `--repeats` times each way: by calling the domain
-functions directly (workflows.escalation.sweep) and through the Prefect flow (ephemeral API,
+functions directly (workflows.escalation.sweep.sweep) and through the Prefect flow (ephemeral API,
 warmed up first); the state is reset (and on PostgreSQL vacuumed) before every sweep. A due
 step here is a reminder: one escalation_steps row, one case event, one outbox row carrying
 the email's template and context; the email itself is rendered at delivery, so the emails of
@@ -37,12 +37,12 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 from bench.common import PG_BASE, scratch_database  # noqa: E402
-from dondoc.settings import get_settings  # noqa: E402
+from core.settings import get_settings  # noqa: E402
 from migrations import upgrade  # noqa: E402
 from models import Agency, Case, User  # noqa: E402
 from models.db import engine_for  # noqa: E402
-from workflows import escalation  # noqa: E402
-from workflows.ladder import load_policy  # noqa: E402
+from workflows.escalation import sweep as escalation  # noqa: E402
+from workflows.escalation.ladder import load_policy  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results") / "escalation.json"
 TZ = load_policy().tz
@@ -144,7 +144,7 @@ def render_outbox(engine: sa.Engine) -> tuple[int, float]:
 # its peak resident set size (VmHWM) once the sweep is done.
 _SWEEP_PROCESS = (
     "import sys; from datetime import datetime; from pathlib import Path;"
-    "from workflows.escalation_sweep import escalation_sweep;"
+    "from workflows.flows.escalation_sweep import escalation_sweep;"
     "result = escalation_sweep(as_of=datetime.fromisoformat(sys.argv[1]));"
     "status = Path('/proc/self/status').read_text().splitlines();"
     "hwm = next(line for line in status if line.startswith('VmHWM'));"
@@ -176,7 +176,7 @@ def run_size(base: str | None, size: int, due: int, repeats: int, batch_size: in
         get_settings.cache_clear()
         engine = engine_for(url)
         load_s, _, _ = timed(lambda: load(engine, size, due))
-        from workflows.escalation_sweep import escalation_sweep
+        from workflows.flows.escalation_sweep import escalation_sweep
 
         idle = AS_OF - timedelta(days=365)  # nothing due
         escalation_sweep(as_of=idle)  # warm up the engine and the ephemeral API
@@ -238,7 +238,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="dondoc-bench-prefect-"))
     os.environ.setdefault("DONDOC_VAR_DIR", tempfile.mkdtemp(prefix="dondoc-bench-var-"))
-    from workflows.escalation_sweep import BATCH_SIZE  # after PREFECT_HOME is set
+    from workflows.flows.escalation_sweep import BATCH_SIZE  # after PREFECT_HOME is set
 
     args.batch_size = args.batch_size or BATCH_SIZE
     database = "postgresql" if args.database_url else "sqlite"

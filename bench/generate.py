@@ -145,7 +145,7 @@ def generate(
     quiet: bool = False,
 ) -> LoadReport:
     """Migrate, then load agencies, users and `cases` cases (with events) into `url`."""
-    from workflows.users import hash_password
+    from workflows.org.users import hash_password
 
     upgrade(url)
     engine = make_engine(url)

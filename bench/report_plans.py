@@ -3,7 +3,7 @@
     python -m bench.report_plans --database-url URL [--viewer admin|province|commune]
                                  [--from 2026-01-01] [--to 2026-11-22] [--analyze]
 
-Runs the report functions of `workflows/reports.py` as the dashboard does, over a database
+Runs the report functions of `workflows/reports/summary.py` as the dashboard does, over a database
 made by `bench.generate`, captures each SQL statement with its parameters, and prints
 `EXPLAIN (ANALYZE, BUFFERS)` (PostgreSQL; plain EXPLAIN without --analyze) or
 `EXPLAIN QUERY PLAN` (SQLite), and the time of one plain run of the statement.
@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from models.db import make_engine
-from workflows import agencies, reports
+from workflows.org import agencies
+from workflows.reports import summary as reports
 
 
 def viewer_scope(session: Session, viewer: str) -> tuple[int | None, list[int] | None]:

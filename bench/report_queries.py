@@ -5,7 +5,7 @@ executemany, a spread of states and ages over ten years, 50 agencies in a three-
 and times, each the best of --repeat runs:
   - "one full scan": `SELECT sum(transfer_count) FROM cases`, the floor any figure that
     reads every case pays (a bare count(*) would only read a small index);
-  - "summary (all agencies)": workflows.reports.summary for one year, every agency;
+  - "summary (all agencies)": workflows.reports.summary.summary for one year, every agency;
   - "summary (one subtree)": the same for a district subtree (about a fifth of the cases);
   - "dashboard extras": agencies ranked by overdue, soon-due count, bounced cases.
 Ratios are against the full scan of the same run.
@@ -30,7 +30,8 @@ from sqlmodel import Session  # noqa: E402
 from migrations import upgrade  # noqa: E402
 from models import Agency, Case  # noqa: E402
 from models.db import make_engine  # noqa: E402
-from workflows import agencies, reports  # noqa: E402
+from workflows.org import agencies  # noqa: E402
+from workflows.reports import summary as reports
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 STATUSES = ["received", "accepted", "on_hold", "resolved", "closed", "declined", "withdrawn"]

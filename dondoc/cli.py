@@ -6,7 +6,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from dondoc.settings import get_settings
+from core.settings import get_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,7 +69,7 @@ def _instant(text: str) -> datetime:
 
 
 def _sweep(args) -> int:
-    from workflows.escalation_sweep import run_sweep
+    from workflows.flows.escalation_sweep import run_sweep
 
     _upgrade(args)
     print(run_sweep(args.as_of))
@@ -114,10 +114,10 @@ def _demo(args) -> int:
 def _create_admin(args) -> int:
     from pydantic import ValidationError
 
+    from core.errors import DomainError
     from models import Role, UserCreate
     from models.db import session_scope
-    from workflows import users
-    from workflows.errors import DomainError
+    from workflows.org import users
 
     _upgrade(args)
     try:

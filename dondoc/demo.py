@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, func, select
 
+from core.settings import Settings
 from dondoc import demo_cases, demo_finance, demo_replay
 from dondoc.demo_cases import LOCAL_TZ, local
-from dondoc.settings import Settings
 from models import (
     OPEN_STATUSES,
     Agency,
@@ -30,9 +30,11 @@ from models import (
     UserCreate,
 )
 from models.db import engine_for
-from workflows import calendar as calendars
-from workflows import deadlines, inspections, users
-from workflows.inspection_agenda import agenda
+from workflows.deadlines import calendar as calendars
+from workflows.deadlines import dates as deadlines
+from workflows.inspections import service as inspections
+from workflows.inspections.agenda import agenda
+from workflows.org import users
 
 # name, parent name (None: a root), email
 AGENCIES: list[tuple[str, str | None, str]] = [

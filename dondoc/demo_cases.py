@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from workflows.calendar import WorkingCalendar
+from workflows.deadlines.calendar import WorkingCalendar
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SEED_002 = "seed 002"

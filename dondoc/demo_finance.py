@@ -12,7 +12,7 @@ import random
 from datetime import date, timedelta
 
 from dondoc.demo_cases import SEED_001, Act, Story, local
-from workflows.calendar import WorkingCalendar
+from workflows.deadlines.calendar import WorkingCalendar
 
 AGENCY = "Sở Tài chính TP. Cần Thơ"
 DESK, OFFICER = "motcua.stc", "chuyenvien.stc"

@@ -1,10 +1,10 @@
 """Replays the demo stories in time order through the domain, as the running system would have.
 
 Each case is registered with `workflows.cases.intake` at its receipt instant and each act is
-applied with `workflows.lifecycle.apply` at its own instant, so deadlines, events, policy
+applied with `workflows.cases.lifecycle.apply` at its own instant, so deadlines, events, policy
 versions, escalation scheduling and citizen emails are the ones the product computes. Between
 acts, the escalation ladder is applied at every instant a step fell due (the sweep's
-`workflows.escalation.apply_batch`), and the outbox is delivered
+`workflows.escalation.sweep.apply_batch`), and the outbox is delivered
 (`notifications.delivery.deliver_due`) whenever mail was written: reminders, escalations,
 long-pending flags and emails carry the dates they would have had.
 """
@@ -17,11 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session
 
+from core.settings import Settings
 from dondoc.demo_cases import Story
-from dondoc.settings import Settings
 from models import Agency, Case, CaseCreate, User
 from notifications.delivery import deliver_due
-from workflows import cases, escalation, lifecycle
+from workflows.cases import intake, lifecycle
+from workflows.escalation import sweep as escalation
 
 
 @dataclass
@@ -65,7 +66,7 @@ def replay(
         story = stories[n]
         if k == 0:
             data = {**story.body, "agency_id": agencies[story.agency].id}
-            case = cases.intake(
+            case = intake.intake(
                 session=session,
                 data=CaseCreate.model_validate({**data, "received_at": story.received_at}),
                 actor=people[story.registered_by],

@@ -12,7 +12,7 @@ def _url() -> str:
     url = config.attributes.get("database_url")
     if url:
         return url
-    from dondoc.settings import get_settings
+    from core.settings import get_settings
 
     return get_settings().database_url
 

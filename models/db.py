@@ -54,7 +54,7 @@ def engine_for(url: str) -> Engine:
 
 
 def get_engine() -> Engine:
-    from dondoc.settings import get_settings
+    from core.settings import get_settings
 
     return engine_for(get_settings().database_url)
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 from sqlmodel import Session
 
-from dondoc.settings import Settings
+from core.settings import Settings
 from models import CaseEvent, DeliveryAttempt, Notification, NotificationState
 from models.base import UTCDateTime
 from notifications.render import RenderError, render

@@ -8,7 +8,7 @@ from email.parser import BytesHeaderParser, BytesParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from workflows.errors import NotFound
+from core.errors import NotFound
 
 
 @dataclass(frozen=True)

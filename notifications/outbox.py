@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from core.errors import Conflict, NotFound
 from models.notification import DeliveryAttempt, Notification, NotificationState
-from workflows.errors import Conflict, NotFound
 
 
 def enqueue(

@@ -13,7 +13,7 @@ import emails
 from emails.backend.smtp import SMTPBackend
 from emails.backend.smtp.exceptions import SMTPConnectNetworkError
 
-from dondoc.settings import Settings
+from core.settings import Settings
 from notifications.context import LOCAL_TZ
 from notifications.render import RenderedEmail
 

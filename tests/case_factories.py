@@ -8,8 +8,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from models import Agency, Case, CaseCreate, User
-from workflows import cases, lifecycle
-from workflows.policies import PolicySet
+from workflows.cases import intake, lifecycle
+from workflows.deadlines.policies import PolicySet
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 _phones = itertools.count(1000)
@@ -44,7 +44,7 @@ def make_case(
 ) -> Case:
     """A case registered by `actor` at `now` (received_at may be set in overrides)."""
     with Session(engine, expire_on_commit=False) as session:
-        result = cases.intake(
+        result = intake.intake(
             session=session,
             data=CaseCreate.model_validate(case_body(agency, **overrides)),
             actor=actor,

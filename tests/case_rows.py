@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from models import Agency, Case, CaseKind, CaseStatus, Channel, User
-from workflows import policies
-from workflows.deadlines import local_date
-from workflows.escalation import reschedule
+from workflows.deadlines import policies
+from workflows.deadlines.dates import local_date
+from workflows.escalation.sweep import reschedule
 
 _codes = itertools.count(1)
 

@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 import models  # noqa: E402
-from dondoc.settings import get_settings  # noqa: E402
+from core.settings import get_settings  # noqa: E402
 from migrations import upgrade  # noqa: E402
 from models.db import engine_for  # noqa: E402
 

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from models import Agency, Role, User, UserCreate
-from workflows import users
+from workflows.org import users
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)

@@ -9,7 +9,7 @@ import pytest
 
 from dondoc import demo_cases, demo_finance
 from dondoc.demo_cases import LOCAL_TZ
-from workflows.calendar import WorkingCalendar
+from workflows.deadlines.calendar import WorkingCalendar
 
 CALENDAR = WorkingCalendar()
 

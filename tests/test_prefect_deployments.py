@@ -17,7 +17,7 @@ from sqlmodel import select
 from models import EscalationStep
 from tests.case_rows import make_case
 from tests.factories import make_agency, make_head
-from workflows.ladder import load_policy
+from workflows.escalation.ladder import load_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFECT = str(Path(sys.executable).with_name("prefect"))

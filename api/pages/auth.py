@@ -9,7 +9,7 @@ from api.deps import TOKEN_COOKIE, Now, SessionDep, SettingsDep
 from api.pages.web import MaybeUser, PageUser, redirect, render
 from api.security import create_token
 from models import Agency, Role
-from workflows import users
+from workflows.org import users
 
 router = APIRouter(include_in_schema=False)
 

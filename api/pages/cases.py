@@ -9,9 +9,11 @@ from sqlmodel import or_, select
 from api import i18n
 from api.deps import Now, SessionDep
 from api.pages.web import PageCase, PageUser, page_roles, redirect, render
+from core.errors import Conflict, DomainError
 from models import OPEN_STATUSES, Agency, Case, CaseEvent, Notification, Role, User
-from workflows import cases, explanation, lifecycle, reports
-from workflows.errors import Conflict, DomainError
+from workflows.cases import access, lifecycle
+from workflows.deadlines import explanation
+from workflows.reports import summary as reports
 
 router = APIRouter(include_in_schema=False)
 StaffUser = Annotated[User, Depends(page_roles(Role.officer, Role.head, Role.admin))]
@@ -57,7 +59,7 @@ def urgency(case: Case, now: datetime) -> str:
 
 @router.get("/queue")
 def queue(request: Request, session: SessionDep, user: StaffUser, now: Now):
-    scope = cases.visible_agency_ids(session=session, user=user)
+    scope = access.visible_agency_ids(session=session, user=user)
     stmt = select(Case).where(
         Case.status.in_(OPEN_STATUSES),
         or_(Case.assignee_id == user.id, Case.assignee_id.is_(None)),

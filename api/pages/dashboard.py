@@ -8,10 +8,11 @@ from sqlmodel import select
 
 from api.deps import Now, SessionDep
 from api.pages.web import page_roles, render
+from core.errors import DomainError
 from models import Agency, Role, User
 from models.base import Day, Id
-from workflows import cases, reports
-from workflows.errors import DomainError
+from workflows.cases import access
+from workflows.reports import summary as reports
 
 router = APIRouter(include_in_schema=False)
 LeaderUser = Annotated[User, Depends(page_roles(Role.head, Role.inspector, Role.admin))]
@@ -20,7 +21,7 @@ OptionalAgency = Annotated[Id | None, Query()]
 
 def _agency_choices(session, user: User) -> list:
     """(id, name) rows of the agencies the user may pick: columns, not 3,763 ORM objects."""
-    visible = cases.visible_agency_ids(session=session, user=user)
+    visible = access.visible_agency_ids(session=session, user=user)
     stmt = select(Agency.id, Agency.name).order_by(Agency.name)
     if visible is not None:
         stmt = stmt.where(Agency.id.in_(visible))

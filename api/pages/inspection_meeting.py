@@ -26,6 +26,7 @@ from api.pages.web import (
     redirect,
     render,
 )
+from core.errors import Conflict, DomainError, Forbidden, NotFound
 from models import (
     Case,
     ConclusionCreate,
@@ -36,8 +37,11 @@ from models import (
     User,
 )
 from models.base import Id
-from workflows import cases, inspection_agenda, inspection_reports, inspection_views, inspections
-from workflows.errors import Conflict, DomainError, Forbidden, NotFound
+from workflows.cases import access
+from workflows.inspections import agenda as inspection_agenda
+from workflows.inspections import reports as inspection_reports
+from workflows.inspections import service as inspections
+from workflows.inspections import views as inspection_views
 
 router = APIRouter(include_in_schema=False)
 CONCLUSION_FIELDS = ("case_id", "version", "outcome", "text", "responsible_user_id", "due_date")
@@ -77,7 +81,7 @@ def _meeting(
 ):
     agenda = inspection_agenda.agenda(session=session, inspection=inspection, now=now)
     units, officials = inspection_views.measure_targets(session=session, inspection=inspection)
-    visible = cases.visible_agency_ids(session=session, user=user)
+    visible = access.visible_agency_ids(session=session, user=user)
     on_agenda = {item.case_id for item in agenda.items}
     context = {
         "inspection": inspections.public(session=session, inspection=inspection),

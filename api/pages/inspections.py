@@ -11,9 +11,11 @@ from pydantic import ValidationError
 
 from api.deps import Now, SessionDep
 from api.pages.web import LOCAL_TZ, error_text, page_roles, page_translator, redirect, render
+from core.errors import DomainError
 from models import InspectionCreate, InspectionKind, Role, User
-from workflows import deadlines, inspection_views, inspections
-from workflows.errors import DomainError
+from workflows.deadlines import dates as deadlines
+from workflows.inspections import service as inspections
+from workflows.inspections import views as inspection_views
 
 router = APIRouter(include_in_schema=False)
 # Who plans inspections (POST /api/v1/inspections), and who may have some to list: heads sit

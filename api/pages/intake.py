@@ -10,9 +10,9 @@ from sqlmodel import select
 
 from api.deps import Now, SessionDep, SettingsDep
 from api.pages.web import PageCase, PageUser, page_roles, redirect, render
+from core.errors import DomainError
 from models import OPEN_STATUSES, Agency, Case, CaseCreate, CaseKind, Channel, Role, User
-from workflows import cases
-from workflows.errors import DomainError
+from workflows.cases import access, intake
 
 router = APIRouter(include_in_schema=False)
 DeskUser = Annotated[User, Depends(page_roles(Role.clerk, Role.officer, Role.head, Role.admin))]
@@ -21,7 +21,7 @@ CITIZEN = ("name", "phone", "email", "address", "id_number")
 
 
 def _agencies(session, user: User) -> list[Agency]:
-    scope = cases.visible_agency_ids(session=session, user=user)
+    scope = access.visible_agency_ids(session=session, user=user)
     stmt = select(Agency).where(Agency.dissolved_at.is_(None)).order_by(Agency.name)
     if scope is not None:
         stmt = stmt.where(Agency.id.in_(scope or [-1]))
@@ -57,7 +57,7 @@ def similar(
     digits = re.sub(r"\D", "", phone)
     found: list[Case] = []
     if len(digits) >= 6:
-        scope = cases.visible_agency_ids(session=session, user=user)
+        scope = access.visible_agency_ids(session=session, user=user)
         stmt = select(Case).where(Case.phone_digits == digits, Case.status.in_(OPEN_STATUSES))
         if scope is not None:
             stmt = stmt.where(Case.agency_id.in_(scope or [-1]))
@@ -80,7 +80,7 @@ async def intake_submit(request: Request, session: SessionDep, user: DeskUser, n
                 "citizen": citizen,
             }
         )
-        result = cases.intake(
+        result = intake.intake(
             session=session,
             data=data,
             actor=user,

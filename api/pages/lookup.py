@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from api.deps import SessionDep
 from api.pages.web import MaybeUser, render
 from api.routes import public
-from workflows.errors import NotFound
+from core.errors import NotFound
 
 router = APIRouter(include_in_schema=False)
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 
 from api.deps import SettingsDep
 from api.pages.web import PageUser, render
+from core.errors import NotFound
 from models import Role, User
 from notifications import mailbox
-from workflows.errors import NotFound
 
 router = APIRouter(include_in_schema=False)
 MAX_LISTED = 300

@@ -73,11 +73,11 @@ PageUser = Annotated[User, Depends(page_user)]
 
 def page_case(case_id: Id, session: SessionDep, user: PageUser) -> Case:
     """The case in the path if the user's scope includes it; a 404 page otherwise."""
-    from workflows import cases
-    from workflows.errors import NotFound
+    from core.errors import NotFound
+    from workflows.cases import access
 
     try:
-        return cases.get_visible(session=session, case_id=case_id, user=user)
+        return access.get_visible(session=session, case_id=case_id, user=user)
     except NotFound:
         raise PageNotFound() from None
 
@@ -105,7 +105,7 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render a template with the language, translator and user every layout needs."""
-    from dondoc.settings import get_settings
+    from core.settings import get_settings
 
     lang = i18n.language(request, get_settings().language)
     full = {"lang": lang, "t": i18n.translator(lang), "user": user, "request": request}
@@ -122,7 +122,7 @@ def redirect(url: str) -> RedirectResponse:
 
 def page_translator(request: Request) -> Callable[..., str]:
     """`t` in the request's language, for messages a page module builds itself."""
-    from dondoc.settings import get_settings
+    from core.settings import get_settings
 
     return i18n.translator(i18n.language(request, get_settings().language))
 

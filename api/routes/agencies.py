@@ -6,7 +6,7 @@ from sqlmodel import select
 from api.deps import AdminUser, CurrentUser, SessionDep
 from models import Agency, AgencyCreate, AgencyPublic, AgencyUpdate
 from models.base import Id
-from workflows import agencies
+from workflows.org import agencies
 
 router = APIRouter(prefix="/agencies", tags=["agencies"])
 

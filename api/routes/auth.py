@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from api.deps import Now, SessionDep, SettingsDep
 from api.security import create_token
-from workflows import users
+from workflows.org import users
 
 router = APIRouter(tags=["auth"])
 

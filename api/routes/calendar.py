@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 
 from api.deps import AdminUser, CurrentUser, SessionDep
 from models.calendar import CalendarDay, CalendarDayBase
-from workflows import calendar
+from workflows.deadlines import calendar
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
 

@@ -8,10 +8,11 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import select
 
 from api.deps import CurrentCase, CurrentUser, Now, SessionDep
+from core.errors import Invalid, NotFound
 from models import CaseCreate, CaseEvent, CaseEventPublic, CaseKind, CasePublic, CaseStatus
 from models.base import MAX_INT, Id, Instant, Text
-from workflows import cases, explanation, lifecycle
-from workflows.errors import Invalid, NotFound
+from workflows.cases import intake, lifecycle, search
+from workflows.deadlines import explanation
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -45,13 +46,13 @@ def create_case(
     response: Response,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=128)] = None,
 ) -> CaseIntakePublic:
-    result = cases.intake(
+    result = intake.intake(
         session=session, data=data, actor=user, now=now, idempotency_key=idempotency_key
     )
     session.commit()
     if not result.created:
         response.status_code = status.HTTP_200_OK
-    public = cases.to_public(result.case, now=now)
+    public = intake.to_public(result.case, now=now)
     return CaseIntakePublic(
         **public.model_dump(),
         possible_duplicates=[
@@ -78,7 +79,7 @@ def list_cases(
     for instant in (received_before, received_after):
         if instant is not None and instant.tzinfo is None:
             raise Invalid("received_before and received_after must carry a timezone")
-    filters = cases.CaseFilter(
+    filters = search.CaseFilter(
         status=status_,
         kind=kind,
         agency_id=agency_id,
@@ -89,15 +90,15 @@ def list_cases(
         limit=limit,
         offset=offset,
     )
-    rows, total = cases.search(session=session, user=user, filters=filters, now=now)
+    rows, total = search.search(session=session, user=user, filters=filters, now=now)
     return CasePage(
-        items=[cases.to_public(c, now=now) for c in rows], total=total, limit=limit, offset=offset
+        items=[intake.to_public(c, now=now) for c in rows], total=total, limit=limit, offset=offset
     )
 
 
 @router.get("/{case_id}")
 def get_case(case: CurrentCase, now: Now) -> CasePublic:
-    return cases.to_public(case, now=now)
+    return intake.to_public(case, now=now)
 
 
 class ActionBody(BaseModel):
@@ -124,7 +125,7 @@ def act(
         session=session, case=case, action=action, actor=user, now=now, version=version, **fields
     )
     session.commit()
-    return cases.to_public(case, now=now)
+    return intake.to_public(case, now=now)
 
 
 @router.get("/{case_id}/events")

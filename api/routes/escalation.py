@@ -4,10 +4,11 @@ from fastapi import APIRouter
 from sqlmodel import SQLModel
 
 from api.deps import CurrentCase, CurrentUser, Now, SessionDep
+from core.errors import Conflict
 from models import CasePublic
 from models.base import Id
-from workflows import cases, escalation
-from workflows.errors import Conflict
+from workflows.cases import intake
+from workflows.escalation import sweep as escalation
 
 router = APIRouter(prefix="/cases", tags=["escalation"])
 
@@ -25,4 +26,4 @@ def acknowledge(
         raise Conflict("the case was changed by someone else; reload it")
     case = escalation.acknowledge(session=session, case=case, actor=user, now=now)
     session.commit()
-    return cases.to_public(case, now=now)
+    return intake.to_public(case, now=now)

@@ -8,7 +8,9 @@ from api import exports
 from api.deps import CurrentUser, Now, SessionDep
 from models import CaseKind, CaseStatus
 from models.base import AwareInstant, Id, Text
-from workflows import case_lists, cases, reports
+from workflows.cases import access
+from workflows.cases import lists as case_lists
+from workflows.reports import summary as reports
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 MAX_ROWS = 100_000
@@ -28,7 +30,7 @@ def export_cases(
     received_before: AwareInstant | None = None,
     received_after: AwareInstant | None = None,
 ):
-    scope = cases.visible_agency_ids(session=session, user=user)
+    scope = access.visible_agency_ids(session=session, user=user)
     filters = case_lists.CaseFilter(
         status=status,
         kind=kind,

@@ -24,7 +24,10 @@ from models import (
 )
 from models.base import Day, Id
 from models.inspection_reports import Agenda, InspectionReport, InspectionStatistics
-from workflows import inspection_agenda, inspection_reports, inspections, reports
+from workflows.inspections import agenda as inspection_agenda
+from workflows.inspections import reports as inspection_reports
+from workflows.inspections import service as inspections
+from workflows.reports import summary as reports
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
 

@@ -9,8 +9,8 @@ from pydantic import BaseModel
 from sqlmodel import select
 
 from api.deps import SessionDep
+from core.errors import NotFound
 from models import Agency, Case, CaseKind, CaseStatus
-from workflows.errors import NotFound
 
 router = APIRouter(prefix="/public", tags=["public"])
 TRACKING_CODE = re.compile(r"[A-Z0-9\-]{1,32}")

@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from api.deps import AdminUser, Now, SessionDep
 from models import AgencyPublic
 from models.base import Id
-from workflows import agencies, reorganisation
+from workflows.org import agencies, reorganisation
 
 router = APIRouter(prefix="/agencies", tags=["agencies"])
 

@@ -9,7 +9,7 @@ from api import exports
 from api.deps import Now, SessionDep, require_roles
 from models import Role, User
 from models.base import Day, Id
-from workflows import reports
+from workflows.reports import summary as reports
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 ReportUser = Annotated[User, Depends(require_roles(Role.head, Role.inspector, Role.admin))]

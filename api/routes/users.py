@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from api.deps import AdminUser, CurrentUser, Now, SessionDep
 from models import User, UserCreate, UserPublic
-from workflows import users
+from workflows.org import users
 
 router = APIRouter(prefix="/users", tags=["users"])
 

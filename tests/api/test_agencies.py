@@ -5,7 +5,7 @@ from sqlmodel import func, select
 
 from models import Agency, Role
 from tests.factories import auth, make_agency, make_user
-from workflows import agencies
+from workflows.org import agencies
 
 
 @pytest.mark.parametrize("depth", [1, 2, 3, 4, 5])

@@ -39,7 +39,9 @@ from api.main import create_app
 from models import CaseCreate, Channel, Complexity, InspectionCreate, MeasureCreate, Role
 from tests.factories import PASSWORD, make_agency, make_user
 from tests.inspection_factories import bearer
-from workflows import calendar, cases, inspections, lifecycle
+from workflows.cases import intake, lifecycle
+from workflows.deadlines import calendar
+from workflows.inspections import service as inspections
 
 SCHEMA = schemathesis.openapi.from_dict(create_app().openapi())
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
@@ -81,7 +83,7 @@ def world(session, settings) -> World:
 
     citizen = {"name": "Nguyễn Văn A", "phone": "0912345678", "email": "a@example.com"}
     complaint, dossier = (
-        cases.intake(
+        intake.intake(
             session=session,
             data=CaseCreate(
                 kind=kind,

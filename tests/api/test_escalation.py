@@ -8,8 +8,8 @@ from api.deps import utcnow
 from models import Case, Role
 from tests.case_rows import make_case
 from tests.factories import auth, make_agency, make_head, make_user
-from workflows import escalation
-from workflows.ladder import load_policy
+from workflows.escalation import sweep as escalation
+from workflows.escalation.ladder import load_policy
 
 TZ = load_policy().tz
 ACK_AT = datetime(2026, 3, 11, 10, 0, tzinfo=TZ).astimezone(UTC)

@@ -19,7 +19,7 @@ from models import (
     Role,
 )
 from tests.inspection_factories import bearer, make_case, person
-from workflows import lifecycle
+from workflows.cases import lifecycle
 
 API = "/api/v1/inspections"
 

@@ -31,7 +31,7 @@ def test_requests_beyond_the_limit_wait_their_turn_and_all_are_answered():
 
 def test_the_application_is_limited_by_the_setting(settings, monkeypatch):
     from api.main import create_app
-    from dondoc.settings import get_settings
+    from core.settings import get_settings
 
     monkeypatch.setenv("DONDOC_REQUESTS_IN_FLIGHT", "5")
     get_settings.cache_clear()

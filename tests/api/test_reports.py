@@ -12,7 +12,7 @@ from api.deps import utcnow
 from models import CaseStatus, InspectionCreate, Role
 from tests.factories import auth, make_agency, make_head, make_user
 from tests.report_data import make_cases
-from workflows import inspections
+from workflows.inspections import service as inspections
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 OPEN = {CaseStatus.received, CaseStatus.accepted, CaseStatus.on_hold}

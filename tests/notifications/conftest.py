@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlmodel import Session
 
-from dondoc.settings import Settings
+from core.settings import Settings
 from models import Case, CaseKind, CaseStatus, Channel
 from notifications.context import case_context
 from notifications.outbox import enqueue

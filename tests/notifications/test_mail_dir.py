@@ -5,10 +5,10 @@ from email.parser import BytesParser
 
 import pytest
 
+from core.errors import NotFound
 from notifications.delivery import claim, deliver_due
 from notifications.mailbox import list_mail, read_mail
 from tests.notifications.conftest import BASE_URL, enqueue_for_case, make_case
-from workflows.errors import NotFound
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-pytest.importorskip("workflows.lifecycle", reason="the case pages need the lifecycle branch")
+pytest.importorskip("workflows.cases.lifecycle", reason="the case pages need the lifecycle branch")
 
 from models import Role  # noqa: E402
 from tests.case_factories import make_case  # noqa: E402

@@ -21,7 +21,8 @@ from models import (
     Role,
 )
 from tests.inspection_factories import person
-from workflows import inspections, lifecycle
+from workflows.cases import lifecycle
+from workflows.inspections import service as inspections
 
 LOCAL_DAY = "%Y-%m-%d"
 

@@ -10,8 +10,8 @@ from models import Case, CaseStatus
 from tests.factories import PASSWORD
 from tests.inspection_factories import thai_nguyen
 from tests.web.conftest import PHONE_SCREEN, sign_in
-from workflows import users
-from workflows.deadlines import LOCAL_TZ
+from workflows.deadlines.dates import LOCAL_TZ
+from workflows.org import users
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,35 @@
+"""Who may read which cases: the one access rule of DESIGN.md "Access"."""
+
+from sqlmodel import Session
+
+from core.errors import NotFound
+from models import Case, Role, User
+from workflows.inspections import service as inspections
+from workflows.org import agencies
+
+
+def visible_agency_ids(*, session: Session, user: User) -> list[int] | None:
+    """The agencies whose cases `user` may read; None means every agency (admin).
+
+    The one rule of DESIGN.md "Access", for cases, lists, reports and dashboards: an officer
+    or clerk their agency, a head the agency and everything below it, an inspector the
+    agencies of the inspections they sit on.
+    """
+    if user.role == Role.admin:
+        return None
+    if user.role == Role.inspector:
+        return inspections.visible_agency_ids(session=session, user=user)
+    if user.agency_id is None:
+        return []
+    if user.role == Role.head:
+        return agencies.subtree_ids(session=session, agency_id=user.agency_id)
+    return [user.agency_id]
+
+
+def get_visible(*, session: Session, case_id: int, user: User) -> Case:
+    """The case if `user` may see it; NotFound otherwise (no hint that it exists)."""
+    case = session.get(Case, case_id)
+    scope = visible_agency_ids(session=session, user=user)
+    if case is None or (scope is not None and case.agency_id not in scope):
+        raise NotFound(f"case {case_id} not found")
+    return case

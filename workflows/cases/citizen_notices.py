@@ -1,0 +1,54 @@
+"""What the citizen is told, and when: written to the outbox with the change that causes it.
+
+Receipt (with the tracking code and the promised date), acceptance (thụ lý), a decline with
+its reason, the apology and new appointment of a late dossier (NĐ 61/2018 Art. 19.9), and the
+answer. Only citizens who gave an email address are written to; one notice per case, action
+and version, so a retried request never writes two.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from core.settings import get_settings
+from models import Case
+from notifications.context import case_context
+from notifications.outbox import enqueue
+
+TEMPLATES = {
+    "receive": "citizen_receipt",
+    "accept": "citizen_accepted",
+    "decline": "citizen_declined",
+    "reset_date": "citizen_apology",
+    "resolve": "citizen_answer",
+}
+
+
+def notify(*, session: Session, case: Case, action: str, data: dict[str, Any], now: datetime):
+    """Queue the citizen's email for `action`, if the action concerns them and they have one."""
+    template = TEMPLATES.get(action)
+    if template is None or not case.citizen_email:
+        return
+    context: dict[str, Any] = {
+        "case": case_context(session=session, case=case, now=now, base_url=get_settings().base_url)
+    }
+    if action == "decline":
+        context["reason"] = data["reason"]
+    elif action == "reset_date":
+        context["reason"] = data["reason"]
+        context["new_due_at"] = case.due_at.isoformat()
+        if data.get("previous_due_at"):
+            context["old_due_at"] = data["previous_due_at"]
+    elif action == "resolve":
+        context["answer"] = data["answer"]
+    enqueue(
+        session=session,
+        key=f"citizen:{case.id}:{action}:{case.version}",
+        template=template,
+        recipient=case.citizen_email,
+        recipient_name=case.citizen_name,
+        context=context,
+        case_id=case.id,
+        now=now,
+    )

@@ -1,0 +1,181 @@
+"""What each lifecycle action does to a case, beyond its status (see workflows/cases/lifecycle.py).
+
+Effects change clocks, agencies and dates; they never assign `Case.status` (an effect that
+chooses between targets, like `conclude`, sets `ctx.target` and lifecycle assigns it).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from core.errors import Invalid
+from models import Agency, Case, CaseEvent, CaseStatus, Role, User
+from workflows.cases import ping_pong
+from workflows.deadlines import dates as deadlines
+from workflows.deadlines.calendar import WorkingCalendar
+from workflows.deadlines.policies import Policy
+
+S = CaseStatus
+
+
+@dataclass
+class Context:
+    """What an effect may read and change."""
+
+    session: Session
+    case: Case
+    actor: User | None
+    now: datetime
+    fields: Any
+    policy: Policy
+    calendar: WorkingCalendar
+    data: dict[str, Any] = field(default_factory=dict)
+    target: CaseStatus | None = None
+
+
+def accept(ctx: Context) -> None:
+    case = ctx.case
+    case.accepted_at = ctx.now
+    if ctx.policy.resolve.start == "acceptance":
+        start_clock(case, ctx.now, "acceptance")
+    else:
+        start_clock(case, case.received_at, "receipt")
+
+
+def transfer(ctx: Context) -> None:
+    case, target = ctx.case, ctx.fields.agency_id
+    check_open_agency(ctx.session, target, other_than=case.agency_id)
+    held = ctx.session.scalars(
+        sa.select(CaseEvent.agency_id).where(CaseEvent.case_id == case.id).distinct()
+    )
+    bounced = target in set(held)
+    ctx.data.update(from_agency_id=case.agency_id, to_agency_id=target, ping_pong=bounced)
+    if bounced:
+        ctx.data["ping_pong_arbiter"] = ping_pong.arbiter(
+            session=ctx.session, first_id=case.agency_id, second_id=target
+        )
+    case.agency_id, case.assignee_id, case.accepted_at = target, None, None
+    case.transfer_count += 1
+    case.ping_pong = case.ping_pong or bounced
+    case.extensions_used = 0
+    start_clock(case, ctx.now, "transfer")
+
+
+def reorganise(ctx: Context) -> None:
+    """The agency was dissolved: the case moves to the successor, its clock keeps running."""
+    ctx.data.update(from_agency_id=ctx.case.agency_id, to_agency_id=ctx.fields.agency_id)
+    ctx.case.agency_id, ctx.case.assignee_id = ctx.fields.agency_id, None
+
+
+def assign(ctx: Context) -> None:
+    user = ctx.session.get(User, ctx.fields.assignee_id)
+    if (
+        user is None
+        or not user.is_active
+        or user.agency_id != ctx.case.agency_id
+        or user.role not in (Role.officer, Role.head)
+    ):
+        raise Invalid("the assignee must be an active officer or head of the case's agency")
+    ctx.case.assignee_id = user.id
+
+
+def request_documents(ctx: Context) -> None:
+    ctx.case.paused_at = ctx.now
+
+
+def documents_received(ctx: Context) -> None:
+    case = ctx.case
+    ctx.data["paused_from"] = case.paused_at.isoformat()
+    if ctx.policy.on_documents == "restart":
+        ctx.data["restarted"] = True
+        start_clock(case, ctx.now, "restart")
+    else:
+        units = deadlines.paused_units(
+            paused_at=case.paused_at,
+            resumed_at=ctx.now,
+            unit=ctx.policy.resolve.unit,
+            calendar=ctx.calendar,
+        )
+        ctx.data["paused_units"] = units
+        case.paused_units += units
+    case.paused_at = None
+
+
+def extend(ctx: Context) -> None:
+    case, policy = ctx.case, ctx.policy
+    complexity = ctx.fields.complexity or case.complexity
+    allowed = policy.extensions_allowed(complexity)
+    if case.extensions_used >= allowed:
+        raise Invalid(
+            f"policy {policy.version} allows {allowed} extension(s) for a {complexity} case; "
+            f"{case.extensions_used} used"
+        )
+    case.complexity = complexity
+    case.extensions_used += 1
+    ctx.data["units"] = policy.extension_length
+    ctx.data["unit"] = policy.resolve.unit
+
+
+def resolve(ctx: Context) -> None:
+    ctx.case.resolved_at = ctx.now
+    ctx.case.resolved_due_at = ctx.case.due_at
+
+
+def close(ctx: Context) -> None:
+    ctx.case.closed_at = ctx.now
+
+
+def reopen(ctx: Context) -> None:
+    case = ctx.case
+    case.resolved_at = case.closed_at = case.resolved_due_at = None
+    case.extensions_used = 0
+    start_clock(case, ctx.now, "reopen")
+
+
+def nothing(ctx: Context) -> None:
+    return None
+
+
+def reset_date(ctx: Context) -> None:
+    case, policy, new_day = ctx.case, ctx.policy, ctx.fields.new_due_date
+    if case.date_reset_used or policy.date_resets < 1:
+        raise Invalid("the return date may be reset only once")
+    if case.due_at is not None and new_day <= deadlines.local_date(case.due_at):
+        raise Invalid("the new return date must be later than the current one")
+    if not ctx.calendar.is_working_day(new_day):
+        raise Invalid("the new return date must be a working day")
+    case.date_reset_used = True
+    case.reset_due_at = deadlines.end_of_day(new_day)
+
+
+def conclude(ctx: Context) -> None:
+    case, fields = ctx.case, ctx.fields
+    if fields.outcome == "closed":
+        if case.status == S.closed:
+            raise Invalid("the case is already closed")
+        case.closed_at = ctx.now
+        ctx.target = S.closed
+        return
+    # A directive reopens a resolved or closed case, as `reopen` does, under its own deadline.
+    ctx.target = S.accepted
+    case.resolved_at = case.closed_at = case.resolved_due_at = None
+    case.assignee_id = fields.responsible_user_id
+    start_clock(case, ctx.now, "directive")
+    case.reset_due_at = fields.due_at
+
+
+# The lifecycle of DESIGN.md: action -> where from, where to, who, with which fields.
+def start_clock(case: Case, at: datetime, event: str) -> None:
+    case.clock_started_at, case.clock_event = at, event
+    case.paused_units, case.paused_at, case.reset_due_at = 0, None, None
+
+
+def check_open_agency(session: Session, agency_id: int, *, other_than: int) -> None:
+    agency = session.get(Agency, agency_id)
+    if agency is None or agency.dissolved_at is not None:
+        raise Invalid(f"agency {agency_id} does not exist or was dissolved")
+    if agency.id == other_than:
+        raise Invalid("the case is already at that agency")

@@ -1,0 +1,174 @@
+"""Case intake: codes, idempotency, backlog, the duplicate hint, the case's API shape.
+
+Codes are `<PREFIX>-<YEAR>-<NNNNNN>`: KN complaint (khiếu nại), TC denunciation (tố cáo),
+KNPA petition (kiến nghị, phản ánh), HS dossier (hồ sơ). The year is the local year of
+registration (the day the code is handed out, also for backlog cases). The number comes from
+`code_counters` with an atomic upsert in the intake transaction: concurrent intakes wait for
+each other's row lock, a rolled-back intake returns its number, so codes have no gaps.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, or_, select
+
+from core.errors import Forbidden, Invalid
+from models import (
+    OPEN_STATUSES,
+    Agency,
+    Case,
+    CaseCreate,
+    CaseKind,
+    CasePublic,
+    Citizen,
+    CodeCounter,
+    Role,
+    User,
+)
+from workflows.cases import lifecycle
+from workflows.cases.access import visible_agency_ids
+from workflows.cases.text import similar_titles
+from workflows.deadlines import calendar as calendars
+from workflows.deadlines import dates as deadlines
+from workflows.deadlines.policies import PolicySet
+
+PREFIXES = {
+    CaseKind.complaint: "KN",
+    CaseKind.denunciation: "TC",
+    CaseKind.petition: "KNPA",
+    CaseKind.dossier: "HS",
+}
+INTAKE_ROLES = (Role.clerk, Role.officer, Role.head, Role.admin)
+
+
+@dataclass
+class Intake:
+    case: Case
+    created: bool  # False: an earlier request with the same Idempotency-Key
+    duplicates: list[Case]
+
+
+def next_code(*, session: Session, kind: CaseKind, year: int) -> str:
+    """The next gap-free code for `kind` in `year`, taken in the caller's transaction."""
+    prefix = PREFIXES[kind]
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = CodeCounter.__table__
+    statement = (
+        dialect.insert(table)
+        .values(prefix=prefix, year=year, value=1)
+        .on_conflict_do_update(index_elements=["prefix", "year"], set_={"value": table.c.value + 1})
+        .returning(table.c.value)
+    )
+    value = session.execute(statement).scalar_one()
+    return f"{prefix}-{year}-{value:06d}"
+
+
+def body_hash(data: CaseCreate) -> str:
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def intake(
+    *,
+    session: Session,
+    data: CaseCreate,
+    actor: User,
+    now: datetime,
+    idempotency_key: str | None = None,
+    policies: PolicySet | None = None,
+) -> Intake:
+    """Register a case (or return the one an identical earlier request registered)."""
+    digest = body_hash(data)
+    if idempotency_key is not None and "\x00" in idempotency_key:  # PostgreSQL cannot store it
+        raise Invalid("the Idempotency-Key may not contain the NUL character")
+    if idempotency_key is not None:
+        first = session.exec(select(Case).where(Case.idempotency_key == idempotency_key)).first()
+        if first is not None:
+            if first.idempotency_hash != digest or first.created_by_id != actor.id:
+                raise Invalid("this Idempotency-Key was used with a different request body")
+            return Intake(case=first, created=False, duplicates=[])
+    if actor.role not in INTAKE_ROLES:
+        raise Forbidden(f"a {actor.role} may not register cases")
+    agency = session.get(Agency, data.agency_id)
+    if agency is None or agency.dissolved_at is not None:
+        raise Invalid(f"agency {data.agency_id} does not exist or was dissolved")
+    if actor.role != Role.admin and data.agency_id not in visible_agency_ids(
+        session=session, user=actor
+    ):
+        raise Forbidden("you may register cases only for your own agency")
+    received_at = data.received_at or now
+    if received_at.tzinfo is None:
+        raise Invalid("received_at must carry a timezone")
+    if received_at > now:
+        raise Invalid("received_at cannot lie in the future")
+    citizen = data.citizen
+    case = Case(
+        kind=data.kind,
+        title=data.title,
+        description=data.description,
+        channel=data.channel,
+        citizen_name=citizen.name,
+        citizen_phone=citizen.phone,
+        citizen_email=citizen.email,
+        citizen_address=citizen.address,
+        citizen_id_number=citizen.id_number,
+        phone_digits=re.sub(r"\D", "", citizen.phone) if citizen.phone else None,
+        agency_id=agency.id,
+        procedure=data.procedure,
+        complexity=data.complexity,
+        remote_area=agency.remote_area,
+        received_at=received_at,
+        idempotency_key=idempotency_key,
+        idempotency_hash=digest if idempotency_key else None,
+        created_by_id=actor.id,
+        updated_at=now,
+    )
+    duplicates = possible_duplicates(session=session, case=case)
+    calendar = calendars.load(session=session)
+    # Every read is done: the code's counter row stays locked until commit, so it is taken
+    # last, and only the case, its event and its outbox rows are written while it is held.
+    case.code = next_code(session=session, kind=data.kind, year=deadlines.local_date(now).year)
+    lifecycle.open_case(
+        session=session, case=case, actor=actor, now=now, policies=policies, calendar=calendar
+    )
+    return Intake(case=case, created=True, duplicates=duplicates)
+
+
+def possible_duplicates(*, session: Session, case: Case) -> list[Case]:
+    """Open cases of the same citizen at the same agency with a similar title."""
+    same_citizen = []
+    if case.phone_digits:
+        same_citizen.append(Case.phone_digits == case.phone_digits)
+    if case.citizen_id_number:
+        same_citizen.append(Case.citizen_id_number == case.citizen_id_number)
+    if not same_citizen:
+        return []
+    candidates = session.exec(
+        select(Case).where(
+            Case.agency_id == case.agency_id,
+            Case.status.in_(OPEN_STATUSES),
+            or_(*same_citizen),
+        )
+    )
+    return [c for c in candidates if c.id != case.id and similar_titles(c.title, case.title)]
+
+
+def to_public(case: Case, *, now: datetime) -> CasePublic:
+    """The API shape of a case, with the overdue flag as of `now`."""
+    return CasePublic.model_validate(
+        case,
+        update={
+            "overdue": deadlines.is_overdue(case=case, now=now),
+            "citizen": Citizen(
+                name=case.citizen_name,
+                phone=case.citizen_phone,
+                email=case.citizen_email,
+                address=case.citizen_address,
+                id_number=case.citizen_id_number,
+            ),
+        },
+    )

@@ -1,0 +1,232 @@
+"""The case lifecycle: one transition table, and the only code that assigns `Case.status`.
+
+Every action runs inside the caller's transaction: validate the fields, check the actor,
+claim the version (a conditional UPDATE; a stale version is a Conflict), check the state,
+apply the effect, recompute `due_at`, write one CaseEvent, reschedule the escalation sweep.
+On any error the caller rolls back and nothing is written.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from core.errors import Conflict, Forbidden, Invalid
+from models import OPEN_STATUSES, Case, CaseEvent, CaseKind, CaseStatus, Role, User
+from workflows.cases import citizen_notices, ping_pong
+from workflows.cases import effects as e
+from workflows.cases import fields as f
+from workflows.deadlines import calendar as calendars
+from workflows.deadlines import dates as deadlines
+from workflows.deadlines import policies as policy_data
+from workflows.deadlines.policies import PolicySet
+from workflows.escalation import sweep as escalation
+from workflows.org import agencies
+
+S = CaseStatus
+STAFF = frozenset({Role.officer, Role.head, Role.admin})
+DESK = STAFF | {Role.clerk}
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[CaseStatus]
+    target: CaseStatus | None  # None: the status stays (or the effect decides)
+    roles: frozenset[Role]
+    fields: type[f.Fields]
+    effect: Callable[[e.Context], None]
+    kinds: frozenset[CaseKind] | None = None
+    public: bool = True  # offered at POST /cases/{id}/actions/{action}
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "accept": Transition(frozenset({S.received}), S.accepted, STAFF, f.Note, e.accept),
+    "decline": Transition(frozenset({S.received}), S.declined, STAFF, f.Reason, e.nothing),
+    "transfer": Transition(
+        frozenset({S.received, S.accepted}), S.received, STAFF, f.Transfer, e.transfer
+    ),
+    "assign": Transition(frozenset(OPEN_STATUSES), None, STAFF, f.Assign, e.assign),
+    "request_documents": Transition(
+        frozenset({S.accepted}), S.on_hold, STAFF, f.RequestDocuments, e.request_documents
+    ),
+    "documents_received": Transition(
+        frozenset({S.on_hold}), S.accepted, DESK, f.Note, e.documents_received
+    ),
+    "extend": Transition(frozenset({S.accepted, S.on_hold}), None, STAFF, f.Extend, e.extend),
+    "reset_date": Transition(
+        frozenset({S.accepted, S.on_hold}),
+        None,
+        STAFF,
+        f.ResetDate,
+        e.reset_date,
+        kinds=frozenset({CaseKind.dossier}),
+    ),
+    "resolve": Transition(frozenset({S.accepted}), S.resolved, STAFF, f.Resolve, e.resolve),
+    "close": Transition(frozenset({S.resolved}), S.closed, STAFF, f.Note, e.close),
+    "reopen": Transition(frozenset({S.resolved, S.closed}), S.accepted, STAFF, f.Reason, e.reopen),
+    "withdraw": Transition(frozenset(OPEN_STATUSES), S.withdrawn, DESK, f.Reason, e.nothing),
+    # Called by workflows/, never offered over the case actions endpoint. Any member of an
+    # inspection team may conclude (heads too, in a self-inspection): workflows/inspections
+    # checks the membership and the inspected agencies before calling.
+    "conclude": Transition(
+        frozenset({*OPEN_STATUSES, S.resolved, S.closed}),
+        None,
+        frozenset(Role),
+        f.Conclude,
+        e.conclude,
+        public=False,
+    ),
+    "reorganise": Transition(
+        frozenset(OPEN_STATUSES),
+        None,
+        frozenset({Role.admin}),
+        f.Reorganise,
+        e.reorganise,
+        public=False,
+    ),
+}
+PUBLIC_ACTIONS = tuple(name for name, t in TRANSITIONS.items() if t.public)
+
+
+def apply(
+    *,
+    session: Session,
+    case: Case,
+    action: str,
+    actor: User | None,
+    now: datetime,
+    version: int | None = None,
+    policies: PolicySet | None = None,
+    **fields: Any,
+) -> Case:
+    """Run one lifecycle action on `case` in the caller's transaction (see module doc).
+
+    `version` is the version the caller saw (default: the loaded one); `actor` None means
+    the system (a sweep or a reorganisation) and skips the role and agency guards.
+    """
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise Invalid(f"unknown action {action!r}")
+    try:
+        values = transition.fields.model_validate(fields)
+    except ValidationError as exc:
+        raise Invalid(_describe(exc)) from None
+    if actor is not None:
+        _guard(session=session, case=case, actor=actor, transition=transition, action=action)
+    _claim_version(session=session, case=case, version=case.version if version is None else version)
+    if transition.kinds is not None and case.kind not in transition.kinds:
+        raise Invalid(f"{action} does not apply to a {case.kind}")
+    if case.status not in transition.sources:
+        raise Invalid(f"a {case.status} case cannot be given the action {action}")
+    policy = (policies or policy_data.default()).version(case.policy_version)
+    ctx = e.Context(
+        session=session,
+        case=case,
+        actor=actor,
+        now=now,
+        fields=values,
+        policy=policy,
+        calendar=calendars.load(session=session),
+        target=transition.target,
+    )
+    transition.effect(ctx)
+    _record(ctx, action=action, data={**values.model_dump(mode="json", exclude_none=True)})
+    return case
+
+
+def open_case(
+    *,
+    session: Session,
+    case: Case,
+    actor: User | None,
+    now: datetime,
+    policies: PolicySet | None,
+    calendar: calendars.WorkingCalendar | None = None,
+) -> Case:
+    """Put a new case in `received`, record its policy version and its first event.
+
+    With `calendar` given, this reads nothing from the database: intake takes the case's
+    gap-free code just before, so the code's row lock is held only for the writes.
+    """
+    policy = (policies or policy_data.default()).in_force(
+        case.kind, deadlines.local_date(case.received_at)
+    )
+    case.policy_version = policy.version
+    e.start_clock(case, case.received_at, "receipt")
+    case.status = S.received
+    ctx = e.Context(
+        session=session,
+        case=case,
+        actor=actor,
+        now=now,
+        fields=None,
+        policy=policy,
+        calendar=calendar or calendars.load(session=session),
+    )
+    _record(ctx, action="receive", data={"policy_version": policy.version})
+    return case
+
+
+def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
+    case = ctx.case
+    from_status = None if action == "receive" else case.status
+    if ctx.target is not None:
+        case.status = ctx.target
+    case.due_at = deadlines.due_for(case=case, policy=ctx.policy, calendar=ctx.calendar)
+    case.updated_at = ctx.now
+    policy = escalation.policy_for(session=ctx.session, calendar=ctx.calendar)
+    escalation.reschedule(session=ctx.session, case=case, now=ctx.now, policy=policy)
+    ctx.session.add(case)
+    ctx.session.flush()  # a new case is inserted whole here, and gets the id its event needs
+    data = {**data, **ctx.data, "due_at": case.due_at.isoformat() if case.due_at else None}
+    ctx.session.add(
+        CaseEvent(
+            case_id=case.id,
+            at=ctx.now,
+            actor_id=ctx.actor.id if ctx.actor else None,
+            action=action,
+            from_status=from_status,
+            to_status=case.status,
+            agency_id=case.agency_id,
+            data=data,
+        )
+    )
+    citizen_notices.notify(session=ctx.session, case=case, action=action, data=data, now=ctx.now)
+    ping_pong.notify(session=ctx.session, case=case, action=action, data=data, now=ctx.now)
+
+
+def _claim_version(*, session: Session, case: Case, version: int) -> None:
+    """Bump the version only if nobody else did: rowcount 0 means a stale version."""
+    table = Case.__table__
+    result = session.execute(
+        sa.update(table)
+        .where(table.c.id == case.id, table.c.version == version)
+        .values(version=table.c.version + 1)
+    )
+    if result.rowcount != 1:
+        raise Conflict("the case was changed by someone else; reload it and try again")
+    case.version = version + 1
+
+
+def _guard(*, session: Session, case: Case, actor: User, transition: Transition, action: str):
+    if actor.role not in transition.roles:
+        raise Forbidden(f"a {actor.role} may not {action} a case")
+    if actor.role in (Role.admin, Role.inspector) or action == "conclude":
+        return  # workflows/inspections checks membership before calling
+    if actor.role == Role.head:
+        if actor.agency_id is None or case.agency_id not in agencies.subtree_ids(
+            session=session, agency_id=actor.agency_id
+        ):
+            raise Forbidden("the case belongs to an agency outside yours")
+    elif actor.agency_id != case.agency_id:
+        raise Forbidden("the case belongs to another agency")
+
+
+def _describe(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or 'body'}: {err['msg']}" for err in exc.errors()
+    )

@@ -1,0 +1,123 @@
+"""Due dates: pure functions of a start instant, a policy step and the working-day calendar.
+
+Counting (LEGAL.md, Civil Code 2015 Art. 147-148):
+- the day of the start event is never counted;
+- "days": count every day; when the last day is a day off, the deadline moves to the next
+  working day;
+- "working_days": count only working days (weekends and holidays skipped, worked Saturdays
+  counted).
+A deadline ends at 17:00 local time (Asia/Ho_Chi_Minh) on its last day, the end of office
+hours, and is stored as the UTC instant (10:00 UTC).
+A pause moves the due date by exactly the paused time, counted in the policy's unit over the
+local dates [paused day, resumed day): the day the documents arrive counts again.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from models import Case, CaseStatus
+from workflows.deadlines.calendar import WorkingCalendar
+from workflows.deadlines.policies import Policy, Step, Unit
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+END_OF_DAY = time(17, 0)
+
+
+def local_date(instant: datetime) -> date:
+    """The calendar day of `instant` in Vietnam."""
+    return instant.astimezone(LOCAL_TZ).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """17:00 local time on `day`, as a UTC instant."""
+    return datetime.combine(day, END_OF_DAY, tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+def last_day(
+    *, start: date, amount: int, unit: Unit, calendar: WorkingCalendar
+) -> tuple[date, date | None]:
+    """The last day of a deadline counted from `start`, and the day it was moved from.
+
+    The second value is None unless a days-deadline fell on a day off and was moved.
+    """
+    if unit == "working_days":
+        return calendar.add_working_days(start, amount), None
+    nominal = start + timedelta(days=amount)
+    moved = calendar.next_working_day(nominal)
+    return moved, (nominal if moved != nominal else None)
+
+
+def paused_units(
+    *, paused_at: datetime, resumed_at: datetime, unit: Unit, calendar: WorkingCalendar
+) -> int:
+    """How much of the clock a pause took, in the policy's unit."""
+    first, last = local_date(paused_at), local_date(resumed_at)
+    if unit == "days":
+        return max((last - first).days, 0)
+    return calendar.working_days_between(first, last)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The running deadline of a case: what `due_at` is computed from."""
+
+    phase: str  # "accept" or "resolve"
+    started_at: datetime
+    step: Step
+    base: int
+    extension_units: int
+    paused: int
+
+    @property
+    def total(self) -> int:
+        return self.base + self.extension_units + self.paused
+
+
+def due(*, clock: Clock, calendar: WorkingCalendar) -> datetime:
+    """The due instant of a clock."""
+    day, _moved_from = last_day(
+        start=local_date(clock.started_at),
+        amount=clock.total,
+        unit=clock.step.unit,
+        calendar=calendar,
+    )
+    return end_of_day(day)
+
+
+def clock_for(*, case: Case, policy: Policy) -> Clock | None:
+    """The clock a case runs on in its current status (None once it is finished)."""
+    if case.clock_started_at is None:
+        return None
+    if case.status == CaseStatus.received:
+        step, phase = policy.accept, "accept"
+        extension_units = 0
+    elif case.status in (CaseStatus.accepted, CaseStatus.on_hold):
+        step, phase = policy.resolve, "resolve"
+        extension_units = case.extensions_used * policy.extension_length
+    else:
+        return None
+    return Clock(
+        phase=phase,
+        started_at=case.clock_started_at,
+        step=step,
+        base=step.amount(case.complexity, case.remote_area),
+        extension_units=extension_units,
+        paused=case.paused_units,
+    )
+
+
+def due_for(*, case: Case, policy: Policy, calendar: WorkingCalendar) -> datetime | None:
+    """The due instant of a case now: its reset date if one was set, else its clock's."""
+    clock = clock_for(case=case, policy=policy)
+    if clock is None:
+        return None
+    if case.reset_due_at is not None and clock.phase == "resolve":
+        return case.reset_due_at
+    return due(clock=clock, calendar=calendar)
+
+
+def is_overdue(*, case: Case, now: datetime) -> bool:
+    """A running case past its due instant (a paused case is not overdue)."""
+    running = case.status in (CaseStatus.received, CaseStatus.accepted)
+    return running and case.due_at is not None and case.due_at < now

@@ -1,0 +1,33 @@
+"""Prefect flow `deliver_notifications`: hand the due outbox rows to notifications/.
+
+Why a flow: delivery is retried and idempotent, separate from the transactions that write the
+outbox, and runs on the same schedule as the sweep (APScheduler or a Prefect deployment).
+The sending itself is `notifications.delivery.deliver_due(*, engine, settings, now)`.
+"""
+
+from datetime import UTC, datetime
+
+from prefect import flow, task
+
+from core.settings import get_settings
+from models.db import get_engine
+
+
+@task(retries=2, retry_delay_seconds=[5, 15])
+def deliver_due_batch(now: datetime) -> str:
+    """Send what is due; a missing delivery module is reported, not hidden."""
+    try:
+        from notifications.delivery import deliver_due
+    except ImportError as exc:
+        return f"not available ({exc})"
+    report = deliver_due(engine=get_engine(), settings=get_settings(), now=now)
+    return (
+        f"{report.sent} sent, {report.retrying} to retry, {report.failed} failed "
+        f"({report.transport})"
+    )
+
+
+@flow(name="deliver-notifications")
+def deliver_notifications(now: datetime | None = None) -> str:
+    """Deliver the outbox rows due at `now` (the clock when not given)."""
+    return deliver_due_batch(now or datetime.now(UTC))
