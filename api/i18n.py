@@ -163,6 +163,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.withdraw": ("Công dân rút đơn", "Withdrawn by the citizen"),
     "action.conclude": ("Kết luận kiểm tra", "Inspection conclusion"),
     "action.reorganise": ("Sắp xếp lại cơ quan", "Agency reorganised"),
+    "action.identity_shown": ("Xem danh tính người tố cáo", "Denouncer's identity shown"),
     "field.note": ("Ghi chú", "Note"),
     "field.reason": ("Lý do", "Reason"),
     "field.agency_id": ("Cơ quan nhận", "Receiving agency"),
