@@ -35,7 +35,10 @@ class Dissolution:
 def _open_agency(session: Session, agency_id: int | None, what: str) -> Agency:
     agency = session.get(Agency, agency_id) if agency_id is not None else None
     if agency is None or agency.dissolved_at is not None:
-        raise Invalid(f"the {what} must be an agency that exists and was not dissolved")
+        raise Invalid(
+            f"the {what} must be an agency that exists and was not dissolved",
+            code="reorg.not_open",
+        )
     return agency
 
 
@@ -58,18 +61,26 @@ def dissolve(
     if effective_at.tzinfo is None:
         raise Invalid("the effective date must carry a timezone")
     if effective_at > now:
-        raise Invalid("a dissolution is recorded on or after the day it takes effect")
+        raise Invalid(
+            "a dissolution is recorded on or after the day it takes effect", code="reorg.future"
+        )
     if agency.dissolved_at is not None:
-        raise Invalid(f"agency {agency.id} was already dissolved")
+        raise Invalid(f"agency {agency.id} was already dissolved", code="reorg.dissolved")
     successor = _open_agency(session, successor_id, "successor")
     below = agencies.subtree_ids(session=session, agency_id=agency.id)
     if successor.id in below:
-        raise Invalid("the successor must be another agency, not below the dissolved one")
+        raise Invalid(
+            "the successor must be another agency, not below the dissolved one",
+            code="reorg.below",
+        )
     new_parent = successor
     if children_parent_id is not None:
         new_parent = _open_agency(session, children_parent_id, "new parent of the agencies below")
         if new_parent.id in below:
-            raise Invalid("the agencies below cannot move under the dissolved agency's subtree")
+            raise Invalid(
+                "the agencies below cannot move under the dissolved agency's subtree",
+                code="reorg.below",
+            )
     result = Dissolution(agency=agency, successor=successor)
     agency.dissolved_at, agency.successor_id = effective_at, successor.id
     session.add(agency)
