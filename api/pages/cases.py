@@ -160,6 +160,7 @@ async def act(
     fresh = session.get(Case, case.id)
     lang = i18n.language(request)
     context = _case_context(session, fresh, user, now, lang)
+    session.commit()  # the denouncer shown to this reader (workflows/cases/confidentiality)
     context["error"] = "conflict" if isinstance(error, Conflict) else error.detail
     context["failed_action"] = action
     return render(request, "case.html", context, user=user, status_code=status)
