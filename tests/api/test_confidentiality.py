@@ -260,14 +260,19 @@ def test_agenda_json_csv_and_print(client, session, settings, scene, reader):
     names = {i["case_id"]: i["citizen_name"] for i in items}
     as_csv = client.get(url, params={"format": "csv"}, headers=headers).text
     printed = client.get(url, params={"format": "html"}, headers=headers).text
+    client.cookies.set(TOKEN_COOKIE, _token(settings, scene, reader))
+    meeting = client.get(f"/inspections/{scene.inspection_id}")  # the meeting page
+    assert meeting.status_code == 200
     assert names[scene.complaint_id] == "Phạm Văn Khiếu"
     if reader == "admin":
         assert names[scene.case_id] == NAME and NAME in as_csv and NAME in printed
+        assert NAME in meeting.text
         assert [e.data["where"] for e in _shown_events(session, scene)] == ["agenda"]
     else:
         assert names[scene.case_id].startswith(HIDDEN["vi"])
         assert HIDDEN["vi"] in as_csv and HIDDEN["vi"] in printed
         assert not _leaks(as_csv) and not _leaks(printed) and not _leaks(str(items))
+        assert HIDDEN["vi"] in meeting.text and not _leaks(meeting.text)
         assert _shown_events(session, scene) == []
 
 
