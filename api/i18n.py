@@ -163,6 +163,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.withdraw": ("Công dân rút đơn", "Withdrawn by the citizen"),
     "action.conclude": ("Kết luận kiểm tra", "Inspection conclusion"),
     "action.reorganise": ("Sắp xếp lại cơ quan", "Agency reorganised"),
+    "action.identity_shown": ("Xem danh tính người tố cáo", "Denouncer's identity shown"),
     "field.note": ("Ghi chú", "Note"),
     "field.reason": ("Lý do", "Reason"),
     "field.agency_id": ("Cơ quan nhận", "Receiving agency"),
@@ -439,6 +440,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.insp.measure_done": (
         "Biện pháp này đã được ghi nhận là đã thực hiện.",
         "This measure is already marked carried out.",
+    ),
+    "nav.agencies": ("Cơ quan", "Agencies"),
+    "reorg.title": ("Cơ quan và sắp xếp tổ chức", "Agencies and reorganisation"),
+    "reorg.hint": (
+        "Giải thể một cơ quan vào cơ quan kế nhiệm từ một ngày: hồ sơ đang mở, cán bộ và các "
+        "đơn vị trực thuộc được chuyển; đây không phải chuyển đơn (không tính lần chuyển, "
+        "không tính lại thời hạn).",
+        "Dissolve an agency into its successor as of a date: its open cases, staff and the "
+        "agencies below move; this is not a transfer (no transfer counted, no clock restarted).",
+    ),
+    "reorg.agency": ("Cơ quan", "Agency"),
+    "reorg.parent": ("Trực thuộc", "Under"),
+    "reorg.head": ("Người đứng đầu", "Head"),
+    "reorg.remote": ("Vùng sâu, vùng xa", "Remote area"),
+    "reorg.open_cases": ("Hồ sơ đang mở", "Open cases"),
+    "reorg.staff": ("Cán bộ", "Staff"),
+    "reorg.state": ("Tình trạng", "State"),
+    "reorg.active": ("Đang hoạt động", "Active"),
+    "reorg.dissolved": (
+        "Giải thể từ {day}, kế nhiệm: {successor}",
+        "Dissolved from {day}, successor: {successor}",
+    ),
+    "reorg.dissolve": ("Giải thể vào cơ quan kế nhiệm", "Dissolve into a successor"),
+    "reorg.successor": ("Cơ quan kế nhiệm", "Successor"),
+    "reorg.effective_on": ("Có hiệu lực từ ngày", "Effective from"),
+    "reorg.basis": ("Căn cứ (nghị quyết, quyết định)", "Basis (resolution, decision)"),
+    "reorg.children": ("Các đơn vị trực thuộc chuyển về", "The agencies below move under"),
+    "reorg.children_default": ("Cơ quan kế nhiệm", "The successor"),
+    "reorg.done": ("Đã giải thể {name}.", "{name} was dissolved."),
+    "reorg.form.missing": (
+        "Chọn cơ quan và cơ quan kế nhiệm.",
+        "Choose the agency and its successor.",
+    ),
+    "reorg.form.bad_choice": ("Lựa chọn không hợp lệ.", "Not a valid choice."),
+    "reorg.form.bad_date": ("Ngày hiệu lực không hợp lệ.", "Not a valid effective date."),
+    "err.reorg.not_open": (
+        "Cơ quan được chọn không tồn tại hoặc đã giải thể.",
+        "The chosen agency does not exist or was dissolved.",
+    ),
+    "err.reorg.future": (
+        "Chỉ ghi nhận việc giải thể từ ngày có hiệu lực trở đi.",
+        "A dissolution is recorded on or after the day it takes effect.",
+    ),
+    "err.reorg.dissolved": ("Cơ quan này đã giải thể.", "This agency was already dissolved."),
+    "err.reorg.below": (
+        "Cơ quan kế nhiệm hoặc nơi chuyển đến không được thuộc cơ quan bị giải thể.",
+        "The successor or new parent cannot lie below the dissolved agency.",
     ),
     "common.yes": ("Có", "Yes"),
     "common.no": ("Không", "No"),

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, func, select
 
 from core.settings import Settings
-from dondoc import demo_cases, demo_finance, demo_replay
+from dondoc import demo_cases, demo_finance, demo_reorganisation, demo_replay
 from dondoc.demo_cases import LOCAL_TZ, local
 from models import (
     OPEN_STATUSES,
@@ -51,6 +51,7 @@ AGENCIES: list[tuple[str, str | None, str]] = [
     ("UBND huyện Đại Từ", "UBND tỉnh Thái Nguyên", "ubnd@daitu.thainguyen.gov.vn"),
     ("Phòng Nội vụ huyện Đại Từ", "UBND huyện Đại Từ", "pnv@daitu.thainguyen.gov.vn"),
     ("UBND TP. Cần Thơ", None, "ubnd@cantho.gov.vn"),
+    *((name, "UBND tỉnh Thái Nguyên", email) for name, email in demo_reorganisation.SUCCESSORS),
     ("Sở Nội vụ TP. Cần Thơ", "UBND TP. Cần Thơ", "snv@cantho.gov.vn"),
     ("Sở Tư pháp TP. Cần Thơ", "UBND TP. Cần Thơ", "stp@cantho.gov.vn"),
     ("Sở Tài chính TP. Cần Thơ", "UBND TP. Cần Thơ", "stc@cantho.gov.vn"),
@@ -132,6 +133,12 @@ def load(*, settings: Settings, now: datetime) -> Loaded:
             *demo_finance.dossiers(calendar=calendar),
             *demo_cases.recent(now=now, calendar=calendar),
         ]
+        reform = (
+            demo_reorganisation.EFFECTIVE_AT,
+            lambda at: demo_reorganisation.dissolve_districts(
+                session=session, agencies=agencies, admin=people["admin"], now=at
+            ),
+        )
         replayed = demo_replay.replay(
             session=session,
             settings=settings,
@@ -139,6 +146,7 @@ def load(*, settings: Settings, now: datetime) -> Loaded:
             agencies=agencies,
             people=people,
             until=now,
+            milestones=[reform],
         )
         inspection = _plan_inspection(session, agencies, people, now, calendar)
         session.commit()
@@ -189,7 +197,10 @@ def _summary(
         f"  seed 002, Thái Nguyên, long-pending: {_counts(groups[demo_cases.SEED_002], now)}",
         f"    {seed}",
         f"  seed 001, {demo_finance.AGENCY}, 2014: {_counts(groups[demo_cases.SEED_001], now)}",
-        f"  recent weeks at TP. Thái Nguyên: {_counts(groups[demo_cases.RECENT], now)}",
+        f"  recent weeks at {demo_reorganisation.CITY_SUCCESSOR}: "
+        f"{_counts(groups[demo_cases.RECENT], now)}",
+        f"  reorganised as of 01/07/2025: {len(demo_reorganisation.DISSOLVED)} district and "
+        f"town agencies dissolved, {sum(replayed.milestones)} open cases moved",
         f"  inspection on {_when(inspection.meeting_at)}: {len(items)} open cases on its agenda "
         f"({INSPECTION['legal_basis']})",
         f"  escalation replayed: {replayed.steps} ladder steps at {replayed.sweeps} instants, "

@@ -9,6 +9,7 @@ acts, the escalation ladder is applied at every instant a step fell due (the swe
 long-pending flags and emails carry the dates they would have had.
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,7 @@ class Replayed:
     steps: int = 0
     flagged: int = 0
     delivered: int = 0
+    milestones: list = field(default_factory=list)  # what each milestone returned, in order
 
 
 def replay(
@@ -42,10 +44,13 @@ def replay(
     agencies: dict[str, Agency],
     people: dict[str, User],
     until: datetime,
+    milestones: Sequence[tuple[datetime, Callable[[datetime], object]]] = (),
 ) -> Replayed:
     """Register and act out `stories` in time order, sweeping and delivering up to `until`.
 
-    Commits as it goes (delivery reads committed rows); `until` is the present.
+    `milestones` are changes of the world at their instant (a reorganisation), called with
+    that instant between the stories' acts. Commits as it goes (delivery reads committed
+    rows); `until` is the present.
     """
     timeline = []
     for n, story in enumerate(stories):
@@ -57,12 +62,18 @@ def replay(
         ):
             raise ValueError(f"story {story.body['title']!r}: acts out of order or in the future")
         timeline += [(instant, n, k) for k, instant in enumerate(instants)]
+    # Negative numbers stand for milestones: before any story at the same instant.
+    timeline += [(at, -1 - m, 0) for m, (at, _) in enumerate(milestones) if at <= until]
     timeline.sort()
 
     result = Replayed(case_ids=[0] * len(stories))
     by_story: dict[int, Case] = {}
     for instant, n, k in timeline:
         _sweep_until(session, settings, instant, result)
+        if n < 0:
+            result.milestones.append(milestones[-1 - n][1](instant))
+            session.commit()
+            continue
         story = stories[n]
         if k == 0:
             data = {**story.body, "agency_id": agencies[story.agency].id}

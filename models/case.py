@@ -77,6 +77,8 @@ class CasePublic(SQLModel):
     description: str
     channel: Channel
     citizen: Citizen
+    # True when `citizen` only says that a denouncer's identity is kept confidential.
+    identity_hidden: bool = False
     agency_id: int
     assignee_id: int | None
     received_at: datetime

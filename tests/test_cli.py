@@ -92,12 +92,13 @@ def test_create_admin_then_sign_in_through_serve(tmp_path, fresh_database_url):
         server.wait(timeout=30)
 
 
-# Seed 002: what the 2023 inspection found pending, where, and since when.
+# Seed 002: what the 2023 inspection found pending, where, since when, and where it is now
+# (the district and the town were dissolved on 01/07/2025: dondoc/demo_reorganisation.py).
 SEED_002_CASES = [
-    ("Trần Quang Toàn", 2014, "UBND huyện Đồng Hỷ", "HS"),
-    ("17 giấy chứng nhận", 2017, "UBND thị trấn Chợ Chu", "KNPA"),
-    ("Bùi Thị Thanh", 2020, "UBND xã Phúc Trìu", "HS"),
-    ("xóm Nam Sơn", 2020, "UBND xã Linh Sơn", "KNPA"),
+    ("Trần Quang Toàn", 2014, "UBND huyện Đồng Hỷ", "HS", "UBND xã Đồng Hỷ"),
+    ("17 giấy chứng nhận", 2017, "UBND thị trấn Chợ Chu", "KNPA", "UBND xã Định Hóa"),
+    ("Bùi Thị Thanh", 2020, "UBND xã Phúc Trìu", "HS", "UBND xã Phúc Trìu"),
+    ("xóm Nam Sơn", 2020, "UBND xã Linh Sơn", "KNPA", "UBND xã Linh Sơn"),
 ]
 
 
@@ -123,17 +124,25 @@ def test_demo_serves_the_seed_agencies_and_prints_working_passwords(tmp_path, fr
         assert roles == {"clerk", "officer", "head", "inspector", "admin"}
 
         seed_codes = []
-        for text, year, agency, prefix in SEED_002_CASES:
+        for text, year, received_at, prefix, agency in SEED_002_CASES:
             page = httpx.get(f"{base}/cases", params={"q": text}, headers=admin).json()
             assert page["total"] == 1, (text, [c["title"] for c in page["items"]])
             case = page["items"][0]
             assert case["code"].startswith(f"{prefix}-{year}-"), case["code"]
             assert _local_year(case["received_at"]) == year
             assert case["agency_id"] == agency_ids[agency]
+            events = httpx.get(f"{base}/cases/{case['id']}/events", headers=admin).json()
+            moved = [e for e in events if e["action"] == "reorganise"]
+            if agency != received_at:  # moved as of 01/07/2025 from the seed's place
+                assert [e["data"]["effective_on"] for e in moved] == ["2025-07-01"]
+                assert moved[0]["data"]["from_agency_id"] == agency_ids[received_at]
+                assert "giải thể từ ngày 01/07/2025" in moved[0]["data"]["reason"]
+            else:
+                assert moved == []
             assert case["status"] in ("received", "accepted") and case["overdue"] is True
             assert _local_year(case["due_at"]) in (year, year + 1)
             seed_codes.append(case["code"])
-            if agency == "UBND thị trấn Chợ Chu":  # sent to the district and back
+            if received_at == "UBND thị trấn Chợ Chu":  # sent to the district and back
                 assert case["transfer_count"] == 2 and case["ping_pong"] is True
 
         finance = agency_ids["Sở Tài chính TP. Cần Thơ"]

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from dondoc import demo_cases, demo_finance
+from dondoc import demo_cases, demo_finance, demo_reorganisation
 from dondoc.demo_cases import LOCAL_TZ
 from workflows.deadlines.calendar import WorkingCalendar
 
@@ -89,3 +89,19 @@ def test_recent_cases_lie_in_the_weeks_before_any_start(clock):
             assert instants[-1] < now and instants[0] > now - timedelta(weeks=10)
             assert all(CALENDAR.is_working_day(_local_day(i)) for i in instants), story.body
         day += timedelta(days=1)
+
+
+def test_no_case_of_2026_is_received_at_an_abolished_agency():
+    """Districts and towns were dissolved as of 01/07/2025: the recent cases are received at
+    their successors; the seed's old cases keep the places they were received at."""
+    dissolved = {old for old, _ in demo_reorganisation.DISSOLVED}
+    successors = {name for name, _ in demo_reorganisation.SUCCESSORS}
+    assert {new for _, new in demo_reorganisation.DISSOLVED} <= successors
+    for day in (date(2026, 1, 5), date(2026, 6, 1), date(2026, 11, 27)):
+        now = demo_cases.local(day, "10:00").astimezone(UTC)
+        stories = demo_cases.recent(now=now, calendar=CALENDAR)
+        assert {s.agency for s in stories}.isdisjoint(dissolved)
+        assert demo_reorganisation.CITY_SUCCESSOR in {s.agency for s in stories}
+    old = {s.agency for s in demo_cases.seed_002()}
+    assert {"UBND huyện Đồng Hỷ", "UBND thị trấn Chợ Chu"} <= old & dissolved
+    assert demo_reorganisation.EFFECTIVE_AT.isoformat() == "2025-07-01T00:00:00+07:00"

@@ -11,7 +11,7 @@ from api.deps import Now, SessionDep
 from api.pages.web import PageCase, PageUser, page_roles, redirect, render
 from core.errors import Conflict, DomainError
 from models import OPEN_STATUSES, Agency, Case, CaseEvent, Notification, Role, User
-from workflows.cases import access, lifecycle
+from workflows.cases import access, confidentiality, lifecycle
 from workflows.deadlines import explanation
 from workflows.reports import summary as reports
 
@@ -70,7 +70,9 @@ def queue(request: Request, session: SessionDep, user: StaffUser, now: Now):
     rows = list(session.exec(stmt))
     names = {a.id: a.name for a in session.exec(select(Agency))}
     items = [(c, urgency(c, now), allowed_actions(c, user)) for c in rows]
-    context = {"items": items, "agency_names": names}
+    shown = confidentiality.reveal(session=session, cases=rows, viewer=user, now=now, where="queue")
+    session.commit()
+    context = {"items": items, "agency_names": names, "shown": shown}
     return render(request, "queue.html", context, user=user)
 
 
@@ -110,6 +112,9 @@ def _case_context(session, case: Case, user: User, now: datetime, lang: str) -> 
         ),
         "officers": sorted(officers, key=lambda u: u.full_name),
         "complexities": ["complex", "especially_complex"],
+        "shown": confidentiality.reveal(
+            session=session, cases=[case], viewer=user, now=now, where="page"
+        ),
     }
 
 
@@ -118,6 +123,7 @@ def case_page(request: Request, session: SessionDep, user: PageUser, case: PageC
     lang = i18n.language(request)
     context = _case_context(session, case, user, now, lang)
     context["done"] = request.query_params.get("done")
+    session.commit()  # the denouncer shown to this reader (workflows/cases/confidentiality)
     return render(request, "case.html", context, user=user)
 
 
@@ -154,6 +160,7 @@ async def act(
     fresh = session.get(Case, case.id)
     lang = i18n.language(request)
     context = _case_context(session, fresh, user, now, lang)
+    session.commit()  # the denouncer shown to this reader (workflows/cases/confidentiality)
     context["error"] = "conflict" if isinstance(error, Conflict) else error.detail
     context["failed_action"] = action
     return render(request, "case.html", context, user=user, status_code=status)

@@ -79,7 +79,8 @@ def _meeting(
     error: dict | None = None,
     status: int = 200,
 ):
-    agenda = inspection_agenda.agenda(session=session, inspection=inspection, now=now)
+    agenda = inspection_agenda.agenda(session=session, inspection=inspection, now=now, viewer=user)
+    session.commit()  # the denouncers shown to this reader (workflows/cases/confidentiality)
     units, officials = inspection_views.measure_targets(session=session, inspection=inspection)
     visible = access.visible_agency_ids(session=session, user=user)
     on_agenda = {item.case_id for item in agenda.items}

@@ -12,7 +12,7 @@ from api.deps import Now, SessionDep, SettingsDep
 from api.pages.web import PageCase, PageUser, page_roles, redirect, render
 from core.errors import DomainError
 from models import OPEN_STATUSES, Agency, Case, CaseCreate, CaseKind, Channel, Role, User
-from workflows.cases import access, intake
+from workflows.cases import access, confidentiality, intake
 
 router = APIRouter(include_in_schema=False)
 DeskUser = Annotated[User, Depends(page_roles(Role.clerk, Role.officer, Role.head, Role.admin))]
@@ -58,7 +58,11 @@ def similar(
     found: list[Case] = []
     if len(digits) >= 6:
         scope = access.visible_agency_ids(session=session, user=user)
-        stmt = select(Case).where(Case.phone_digits == digits, Case.status.in_(OPEN_STATUSES))
+        stmt = select(Case).where(
+            Case.phone_digits == digits,
+            Case.status.in_(OPEN_STATUSES),
+            confidentiality.identity_visible(user),  # a phone must not unmask a denouncer
+        )
         if scope is not None:
             stmt = stmt.where(Case.agency_id.in_(scope or [-1]))
         found = list(session.exec(stmt.order_by(Case.received_at.desc()).limit(10)))
@@ -102,12 +106,21 @@ async def intake_submit(request: Request, session: SessionDep, user: DeskUser, n
 
 @router.get("/cases/{case_id}/receipt")
 def receipt(
-    request: Request, case: PageCase, session: SessionDep, settings: SettingsDep, user: PageUser
+    request: Request,
+    case: PageCase,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: PageUser,
+    now: Now,
 ):
     context = {
         "case": case,
         "agency": session.get(Agency, case.agency_id),
         "clerk": session.get(User, case.created_by_id) if case.created_by_id else None,
         "lookup_url": settings.base_url.rstrip("/") + "/tra-cuu",
+        "shown": confidentiality.reveal(
+            session=session, cases=[case], viewer=user, now=now, where="receipt"
+        ),
     }
+    session.commit()
     return render(request, "receipt.html", context, user=user)

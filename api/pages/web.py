@@ -16,6 +16,7 @@ from api.deps import TOKEN_COOKIE, SessionDep, SettingsDep
 from api.security import user_id_from_token
 from models import Case, Role, User
 from models.base import Id
+from workflows.cases import confidentiality
 
 HERE = Path(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -49,6 +50,7 @@ def percent(value: float | None) -> str:
 templates.env.filters["local_time"] = local_time
 templates.env.filters["local_date"] = local_date
 templates.env.filters["percent"] = percent
+templates.env.globals["identity"] = confidentiality.identity  # a denouncer, or the notice
 
 
 def optional_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:

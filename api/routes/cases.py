@@ -11,7 +11,7 @@ from api.deps import CurrentCase, CurrentUser, Now, SessionDep
 from core.errors import Invalid, NotFound
 from models import CaseCreate, CaseEvent, CaseEventPublic, CaseKind, CasePublic, CaseStatus
 from models.base import MAX_INT, Id, Instant, Text
-from workflows.cases import intake, lifecycle, search
+from workflows.cases import confidentiality, intake, lifecycle, search
 from workflows.deadlines import explanation
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -52,11 +52,13 @@ def create_case(
     session.commit()
     if not result.created:
         response.status_code = status.HTTP_200_OK
-    public = intake.to_public(result.case, now=now)
+    public = intake.to_public(result.case, now=now)  # the desk sees what it just typed
     return CaseIntakePublic(
         **public.model_dump(),
         possible_duplicates=[
-            CaseSummary.model_validate(c, from_attributes=True) for c in result.duplicates
+            CaseSummary.model_validate(c, from_attributes=True)
+            for c in result.duplicates
+            if confidentiality.may_see_identity(session=session, case=c, viewer=user)
         ],
     )
 
@@ -91,14 +93,17 @@ def list_cases(
         offset=offset,
     )
     rows, total = search.search(session=session, user=user, filters=filters, now=now)
-    return CasePage(
-        items=[intake.to_public(c, now=now) for c in rows], total=total, limit=limit, offset=offset
-    )
+    shown = confidentiality.reveal(session=session, cases=rows, viewer=user, now=now, where="list")
+    session.commit()
+    items = [confidentiality.public(c, shown=shown, now=now) for c in rows]
+    return CasePage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/{case_id}")
-def get_case(case: CurrentCase, now: Now) -> CasePublic:
-    return intake.to_public(case, now=now)
+def get_case(case: CurrentCase, session: SessionDep, user: CurrentUser, now: Now) -> CasePublic:
+    shown = confidentiality.reveal(session=session, cases=[case], viewer=user, now=now, where="api")
+    session.commit()
+    return confidentiality.public(case, shown=shown, now=now)
 
 
 class ActionBody(BaseModel):
@@ -124,16 +129,22 @@ def act(
     lifecycle.apply(
         session=session, case=case, action=action, actor=user, now=now, version=version, **fields
     )
+    shown = confidentiality.reveal(session=session, cases=[case], viewer=user, now=now, where="api")
     session.commit()
-    return intake.to_public(case, now=now)
+    return confidentiality.public(case, shown=shown, now=now)
 
 
 @router.get("/{case_id}/events")
-def list_events(case: CurrentCase, session: SessionDep) -> list[CaseEventPublic]:
+def list_events(case: CurrentCase, session: SessionDep, user: CurrentUser) -> list[CaseEventPublic]:
     rows = session.exec(
         select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
     )
-    return list(rows)
+    if confidentiality.may_see_identity(session=session, case=case, viewer=user):
+        return list(rows)
+    return [
+        CaseEventPublic.model_validate(e, update={"data": confidentiality.mask_data(e.data)})
+        for e in rows
+    ]
 
 
 @router.get("/{case_id}/deadline")

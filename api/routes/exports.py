@@ -8,7 +8,7 @@ from api import exports
 from api.deps import CurrentUser, Now, SessionDep
 from models import CaseKind, CaseStatus
 from models.base import AwareInstant, Id, Text
-from workflows.cases import access
+from workflows.cases import access, confidentiality
 from workflows.cases import lists as case_lists
 from workflows.reports import summary as reports
 
@@ -40,9 +40,13 @@ def export_cases(
         received_before=received_before,
         received_after=received_after,
     )
-    stmt = case_lists.query(agency_ids=scope, filters=filters, now=now)
+    stmt = case_lists.query(agency_ids=scope, filters=filters, now=now, viewer=user)
     found = case_lists.rows(session=session, stmt=stmt, limit=MAX_ROWS)
+    shown = confidentiality.reveal(
+        session=session, cases=found, viewer=user, now=now, where="export"
+    )
+    session.commit()
     filename = f"cases_{now.astimezone(reports.LOCAL_TZ):%Y%m%d_%H%M}"
     return exports.download(
-        format, filename, case_lists.EXPORT_COLUMNS, case_lists.export_rows(found)
+        format, filename, case_lists.EXPORT_COLUMNS, case_lists.export_rows(found, shown)
     )

@@ -105,7 +105,8 @@ def get_agenda(
     """The meeting's agenda; `?format=csv` for a spreadsheet, `?format=html` to print."""
     inspection = inspections.get(session=session, inspection_id=inspection_id)
     inspections.require_reader(session=session, inspection=inspection, user=user)
-    agenda = inspection_agenda.agenda(session=session, inspection=inspection, now=now)
+    agenda = inspection_agenda.agenda(session=session, inspection=inspection, now=now, viewer=user)
+    session.commit()  # the denouncers shown to this reader (workflows/cases/confidentiality)
     if format == "json":
         return agenda
     if format == "csv":

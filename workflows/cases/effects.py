@@ -65,9 +65,19 @@ def transfer(ctx: Context) -> None:
 
 
 def reorganise(ctx: Context) -> None:
-    """The agency was dissolved: the case moves to the successor, its clock keeps running."""
-    ctx.data.update(from_agency_id=ctx.case.agency_id, to_agency_id=ctx.fields.agency_id)
-    ctx.case.agency_id, ctx.case.assignee_id = ctx.fields.agency_id, None
+    """A re-routing after a reorganisation, not a transfer: the case moves to the successor,
+    its clock keeps running, `transfer_count` stays; its assignee stays if they moved there
+    too, and `remote_area` (the remote-area time limits) follows the new agency."""
+    case, target = ctx.case, ctx.fields.agency_id
+    check_open_agency(ctx.session, target, other_than=case.agency_id)
+    successor = ctx.session.get(Agency, target)
+    ctx.data.update(from_agency_id=case.agency_id, to_agency_id=target)
+    if case.remote_area != successor.remote_area:
+        ctx.data["remote_area"] = successor.remote_area
+    assignee = ctx.session.get(User, case.assignee_id) if case.assignee_id else None
+    case.agency_id, case.remote_area = target, successor.remote_area
+    if assignee is None or assignee.agency_id != target:
+        case.assignee_id = None
 
 
 def assign(ctx: Context) -> None:

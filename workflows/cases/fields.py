@@ -56,6 +56,7 @@ class ResetDate(Fields):
 class Reorganise(Fields):
     agency_id: Id
     reason: Text = Required
+    effective_on: Day | None = None  # the day the reorganisation took effect, if one did
 
 
 class Conclude(Fields):

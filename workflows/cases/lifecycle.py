@@ -80,10 +80,11 @@ TRANSITIONS: dict[str, Transition] = {
         e.conclude,
         public=False,
     ),
+    # Called by workflows/org/reorganisation.py (a dissolution, or one case re-routed).
     "reorganise": Transition(
         frozenset(OPEN_STATUSES),
         None,
-        frozenset({Role.admin}),
+        frozenset({Role.admin, Role.head}),
         f.Reorganise,
         e.reorganise,
         public=False,

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlmodel import Session
 
-from models import Case, CaseKind, CaseStatus
+from models import Case, CaseKind, CaseStatus, User
+from workflows.cases.confidentiality import HIDDEN_BOTH, hidden, identity_visible
 from workflows.reports.summary import overdue_condition
 
 
@@ -21,8 +22,15 @@ class CaseFilter:
     received_after: datetime | None = None
 
 
-def query(*, agency_ids: list[int] | None, filters: CaseFilter, now: datetime) -> Select:
-    """Cases the scope allows that match the filters, the most urgent deadline first."""
+def query(
+    *,
+    agency_ids: list[int] | None,
+    filters: CaseFilter,
+    now: datetime,
+    viewer: User | None = None,
+) -> Select:
+    """Cases the scope allows that match the filters, the most urgent deadline first; the
+    citizen's name matches only where `viewer` may see it (a denouncer's is confidential)."""
     stmt = select(Case)
     if agency_ids is not None:
         stmt = stmt.where(Case.agency_id.in_(agency_ids))
@@ -42,7 +50,7 @@ def query(*, agency_ids: list[int] | None, filters: CaseFilter, now: datetime) -
             or_(
                 func.lower(Case.title).like(like),
                 func.lower(Case.code).like(like),
-                func.lower(Case.citizen_name).like(like),
+                and_(func.lower(Case.citizen_name).like(like), identity_visible(viewer)),
             )
         )
     if filters.received_before is not None:
@@ -67,5 +75,12 @@ EXPORT_COLUMNS = (
 )  # fmt: skip
 
 
-def export_rows(cases: list[Case]) -> list[list]:
-    return [[getattr(c, column) for column in EXPORT_COLUMNS] for c in cases]
+def export_rows(cases: list[Case], shown: frozenset[int] = frozenset()) -> list[list]:
+    """The export's cells; a denouncer's name only where the reader was `shown` it."""
+    return [
+        [
+            HIDDEN_BOTH if column == "citizen_name" and hidden(c, shown) else getattr(c, column)
+            for column in EXPORT_COLUMNS
+        ]
+        for c in cases
+    ]

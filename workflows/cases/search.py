@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, or_, select
 
 from models import Case, CaseKind, CaseStatus, User
+from workflows.cases import confidentiality
 from workflows.cases.access import visible_agency_ids
 
 
@@ -48,7 +49,10 @@ def search(
             or_(
                 func.lower(Case.code).like(pattern),
                 func.lower(Case.title).like(pattern),
-                func.lower(Case.citizen_name).like(pattern),
+                sa.and_(
+                    func.lower(Case.citizen_name).like(pattern),
+                    confidentiality.identity_visible(user),
+                ),
             )
         )
     if filters.received_before is not None:

@@ -8,12 +8,17 @@ from sqlmodel import Session
 
 from models import OPEN_STATUSES, Agency, Case, Inspection, InspectionConclusion, User
 from models.inspection_reports import Agenda, AgendaItem
+from workflows.cases import confidentiality
+from workflows.cases.confidentiality import hidden
 from workflows.inspections.service import scope_cte
 
 
-def agenda(*, session: Session, inspection: Inspection, now: datetime) -> Agenda:
+def agenda(
+    *, session: Session, inspection: Inspection, now: datetime, viewer: User | None = None
+) -> Agenda:
     """Every open case of the inspected scope with how long it has been pending and overdue,
-    its transfers and escalation level (one query)."""
+    its transfers and escalation level (one query). A denouncer is named only where `viewer`
+    may see them (the showing is recorded; the caller commits)."""
     scope = scope_cte(inspection)
     assignee = aliased(User)
     concluded = aliased(InspectionConclusion)
@@ -29,8 +34,12 @@ def agenda(*, session: Session, inspection: Inspection, now: datetime) -> Agenda
         .where(Case.status.in_(OPEN_STATUSES))
         .order_by(Case.received_at, Case.id)
     )
+    rows = list(rows)
+    shown = confidentiality.reveal(
+        session=session, cases=[row[0] for row in rows], viewer=viewer, now=now, where="agenda"
+    )
     items = [
-        _item(case, agency_name, assignee_name, outcome, now)
+        _item(case, agency_name, assignee_name, outcome, now, shown)
         for case, agency_name, assignee_name, outcome in rows
     ]
     target = session.get(Agency, inspection.agency_id)
@@ -45,7 +54,7 @@ def agenda(*, session: Session, inspection: Inspection, now: datetime) -> Agenda
     )
 
 
-def _item(case: Case, agency_name: str, assignee_name, outcome, now: datetime) -> AgendaItem:
+def _item(case: Case, agency_name: str, assignee_name, outcome, now, shown) -> AgendaItem:
     overdue = (now - case.due_at).days if case.due_at and case.due_at < now else 0
     return AgendaItem(
         case_id=case.id,
@@ -55,7 +64,7 @@ def _item(case: Case, agency_name: str, assignee_name, outcome, now: datetime) -
         status=case.status,
         agency_id=case.agency_id,
         agency_name=agency_name,
-        citizen_name=case.citizen_name,
+        citizen_name=confidentiality.HIDDEN_BOTH if hidden(case, shown) else case.citizen_name,
         assignee_id=case.assignee_id,
         assignee_name=assignee_name,
         received_at=case.received_at,
