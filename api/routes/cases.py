@@ -5,11 +5,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Response, status
 from pydantic import BaseModel, Field, ValidationError
-from sqlmodel import select
 
-from api.deps import CurrentCase, CurrentUser, Now, SessionDep
+from api.deps import CurrentCase, CurrentUser, Now, SessionDep, SettingsDep
 from core.errors import Invalid, NotFound
-from models import CaseCreate, CaseEvent, CaseEventPublic, CaseKind, CasePublic, CaseStatus
+from models import CaseCreate, CaseEventPublic, CaseKind, CasePublic, CaseStatus
 from models.base import MAX_INT, Id, Instant, Text
 from workflows.cases import intake, lifecycle, search
 from workflows.deadlines import explanation
@@ -43,11 +42,17 @@ def create_case(
     session: SessionDep,
     user: CurrentUser,
     now: Now,
+    settings: SettingsDep,
     response: Response,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=128)] = None,
 ) -> CaseIntakePublic:
     result = intake.intake(
-        session=session, data=data, actor=user, now=now, idempotency_key=idempotency_key
+        session=session,
+        data=data,
+        actor=user,
+        now=now,
+        base_url=settings.base_url,
+        idempotency_key=idempotency_key,
     )
     session.commit()
     if not result.created:
@@ -87,10 +92,10 @@ def list_cases(
         q=q,
         received_before=received_before,
         received_after=received_after,
-        limit=limit,
-        offset=offset,
     )
-    rows, total = search.search(session=session, user=user, filters=filters, now=now)
+    rows, total = search.search(
+        session=session, user=user, filters=filters, now=now, limit=limit, offset=offset
+    )
     return CasePage(
         items=[intake.to_public(c, now=now) for c in rows], total=total, limit=limit, offset=offset
     )
@@ -112,6 +117,7 @@ def act(
     session: SessionDep,
     user: CurrentUser,
     now: Now,
+    settings: SettingsDep,
     body: Annotated[dict[str, Any], Body()],
 ) -> CasePublic:
     if action not in lifecycle.PUBLIC_ACTIONS:
@@ -122,7 +128,14 @@ def act(
     except ValidationError:
         raise Invalid("version: the positive integer you last read is required") from None
     lifecycle.apply(
-        session=session, case=case, action=action, actor=user, now=now, version=version, **fields
+        session=session,
+        case=case,
+        action=action,
+        actor=user,
+        now=now,
+        base_url=settings.base_url,
+        version=version,
+        **fields,
     )
     session.commit()
     return intake.to_public(case, now=now)
@@ -130,10 +143,7 @@ def act(
 
 @router.get("/{case_id}/events")
 def list_events(case: CurrentCase, session: SessionDep) -> list[CaseEventPublic]:
-    rows = session.exec(
-        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
-    )
-    return list(rows)
+    return lifecycle.history(session=session, case=case)
 
 
 @router.get("/{case_id}/deadline")

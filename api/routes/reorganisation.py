@@ -3,10 +3,11 @@
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.deps import AdminUser, Now, SessionDep
+from api.deps import AdminUser, Now, SessionDep, SettingsDep
 from models import AgencyPublic
 from models.base import Id
-from workflows.org import agencies, reorganisation
+from workflows.cases import reorganisation
+from workflows.org import agencies
 
 router = APIRouter(prefix="/agencies", tags=["agencies"])
 
@@ -22,11 +23,21 @@ class DissolutionResult(BaseModel):
 
 @router.post("/{agency_id}/dissolve")
 def dissolve(
-    agency_id: Id, data: Dissolution, session: SessionDep, admin: AdminUser, now: Now
+    agency_id: Id,
+    data: Dissolution,
+    session: SessionDep,
+    settings: SettingsDep,
+    admin: AdminUser,
+    now: Now,
 ) -> DissolutionResult:
     agency = agencies.get(session=session, agency_id=agency_id)
     moved = reorganisation.dissolve(
-        session=session, agency=agency, successor_id=data.successor_id, actor=admin, now=now
+        session=session,
+        agency=agency,
+        successor_id=data.successor_id,
+        actor=admin,
+        now=now,
+        base_url=settings.base_url,
     )
     session.commit()
     return DissolutionResult(

@@ -13,7 +13,13 @@ REASON_VI = "Cơ quan {old} giải thể; hồ sơ chuyển sang cơ quan kế n
 
 
 def dissolve(
-    *, session: Session, agency: Agency, successor_id: int, actor: User | None, now: datetime
+    *,
+    session: Session,
+    agency: Agency,
+    successor_id: int,
+    actor: User | None,
+    now: datetime,
+    base_url: str,
 ) -> list[Case]:
     """Mark `agency` dissolved and move its open cases to the successor, one event each.
 
@@ -46,6 +52,7 @@ def dissolve(
             action="reorganise",
             actor=actor,
             now=now,
+            base_url=base_url,
             agency_id=successor.id,
             reason=reason,
         )
