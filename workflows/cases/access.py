@@ -41,6 +41,16 @@ def inspector_agency_ids(*, session: Session, user: User) -> list[int]:
     return sorted(set(session.scalars(select(roots.c.id))))
 
 
+def find_for_citizen(*, session: Session, code: str, phone_last4: str) -> Case:
+    """The case a citizen looks up by its tracking code and the last four digits of the
+    phone they gave; NotFound alike for a wrong code or wrong digits."""
+    case = session.scalars(select(Case).where(Case.code == code)).first()
+    digits = (case.phone_digits or "") if case else ""
+    if case is None or len(digits) < 4 or digits[-4:] != phone_last4:
+        raise NotFound("no case with this code and these digits")
+    return case
+
+
 def get_visible(*, session: Session, case_id: int, user: User) -> Case:
     """The case if `user` may see it; NotFound otherwise (no hint that it exists)."""
     case = session.get(Case, case_id)
