@@ -34,11 +34,11 @@ from core.settings import Settings  # noqa: E402
 from migrations import upgrade  # noqa: E402
 from models import Agency, Case, CaseKind, CaseStatus, Channel, Notification  # noqa: E402
 from models.db import make_engine  # noqa: E402
-from notifications.context import case_context  # noqa: E402
 from notifications.delivery import deliver_due  # noqa: E402
 from notifications.outbox import enqueue  # noqa: E402
 from notifications.render import render  # noqa: E402
 from notifications.transport import build_message  # noqa: E402
+from workflows.deadlines.mail_facts import case_context  # noqa: E402
 
 SINK = """
 import asyncio, sys

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from core.clock import local_date
 from models.db import make_engine
 from workflows.org import agencies
 from workflows.reports import summary as reports
@@ -56,7 +57,7 @@ def main(argv=None) -> int:
     parser.add_argument("--analyze", action="store_true", help="run the statements (PostgreSQL)")
     args = parser.parse_args(argv)
     now = datetime.now(UTC)
-    today = now.astimezone(reports.LOCAL_TZ).date()
+    today = local_date(now)
     period_to = args.period_to or today
     period_from = args.period_from or date(period_to.year, 1, 1)
     engine = make_engine(args.database_url)

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.clock import LOCAL_TZ
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DONDOC_", extra="ignore")
@@ -18,7 +20,8 @@ class Settings(BaseSettings):
     database_url: str = ""
     secret_key: str = ""
     token_minutes: int = 8 * 60
-    timezone: str = "Asia/Ho_Chi_Minh"
+    # The legal calendar's zone (core/clock.py); any other value is refused at start-up.
+    timezone: str = LOCAL_TZ.key
     base_url: str = "http://127.0.0.1:8000"
     language: Literal["vi", "en"] = "vi"
 
@@ -39,6 +42,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":
+        if self.timezone != LOCAL_TZ.key:
+            raise ValueError(
+                f"DONDOC_TIMEZONE must be {LOCAL_TZ.key}: deadlines follow Vietnamese law"
+            )
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.var_dir / 'dondoc.db').as_posix()}"
         if self.mail_dir is None:
@@ -51,7 +58,7 @@ class Settings(BaseSettings):
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+        return LOCAL_TZ
 
     @property
     def smtp_configured(self) -> bool:

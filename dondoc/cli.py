@@ -116,7 +116,7 @@ def _create_admin(args) -> int:
 
     from core.errors import DomainError
     from models import Role, UserCreate
-    from models.db import session_scope
+    from models.db import engine_for, session_scope
     from workflows.org import users
 
     _upgrade(args)
@@ -128,7 +128,7 @@ def _create_admin(args) -> int:
             full_name=args.full_name,
             role=Role.admin,
         )
-        with session_scope() as session:
+        with session_scope(engine_for(get_settings().database_url)) as session:
             users.create(session=session, data=data, now=datetime.now(UTC))
     except ValidationError as error:
         print(f"invalid: {error}", file=sys.stderr)

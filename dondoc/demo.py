@@ -136,7 +136,11 @@ def load(*, settings: Settings, now: datetime) -> Loaded:
         reform = (
             demo_reorganisation.EFFECTIVE_AT,
             lambda at: demo_reorganisation.dissolve_districts(
-                session=session, agencies=agencies, admin=people["admin"], now=at
+                session=session,
+                agencies=agencies,
+                admin=people["admin"],
+                now=at,
+                base_url=settings.base_url,
             ),
         )
         replayed = demo_replay.replay(

@@ -11,11 +11,10 @@ Stories are plain data; dondoc/demo_replay.py runs them through the domain funct
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from core.clock import LOCAL_TZ
 from workflows.deadlines.calendar import WorkingCalendar
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SEED_002 = "seed 002"
 SEED_001 = "seed 001"
 RECENT = "recent"

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from dondoc.demo_cases import LOCAL_TZ
 from models import Agency, User
-from workflows.org import reorganisation
+from workflows.cases import reorganisation
 
 EFFECTIVE_ON = date(2025, 7, 1)
 EFFECTIVE_AT = datetime.combine(EFFECTIVE_ON, time(), tzinfo=LOCAL_TZ)
@@ -44,7 +44,12 @@ DISSOLVED: list[tuple[str, str]] = [
 
 
 def dissolve_districts(
-    *, session: Session, agencies: dict[str, Agency], admin: User, now: datetime
+    *,
+    session: Session,
+    agencies: dict[str, Agency],
+    admin: User,
+    now: datetime,
+    base_url: str,
 ) -> int:
     """Apply the reform as an administrator records it at `now` (on or after 01/07/2025);
     returns the number of open cases moved."""
@@ -59,6 +64,7 @@ def dissolve_districts(
             children_parent_id=agencies[PROVINCE].id,
             actor=admin,
             now=now,
+            base_url=base_url,
         )
         moved += len(result.moved_case_ids)
     session.flush()

@@ -82,6 +82,7 @@ def replay(
                 data=CaseCreate.model_validate({**data, "received_at": story.received_at}),
                 actor=people[story.registered_by],
                 now=instant,
+                base_url=settings.base_url,
             ).case
             by_story[n], result.case_ids[n] = case, case.id
         else:
@@ -93,6 +94,7 @@ def replay(
                 action=act.action,
                 actor=people[act.actor],
                 now=instant,
+                base_url=settings.base_url,
                 **_fields(act.fields, agencies, people),
             )
         if case.citizen_email:

@@ -19,7 +19,7 @@ LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 
 # The context keys each template needs (besides recipient_name, which comes from the row).
-# `case` is notifications.context.case_context(); see docs/notifications.md.
+# `case` is workflows.deadlines.mail_facts.case_context(); see docs/notifications.md.
 TEMPLATES: dict[str, tuple[str, ...]] = {
     "officer_reminder": ("case",),
     "head_escalation": ("case",),

@@ -13,8 +13,8 @@ import emails
 from emails.backend.smtp import SMTPBackend
 from emails.backend.smtp.exceptions import SMTPConnectNetworkError
 
+from core.clock import LOCAL_TZ
 from core.settings import Settings
-from notifications.context import LOCAL_TZ
 from notifications.render import RenderedEmail
 
 SMTP_TIMEOUT_SECONDS = 30

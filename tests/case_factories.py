@@ -12,6 +12,8 @@ from workflows.cases import intake, lifecycle
 from workflows.deadlines.policies import PolicySet
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+# Where the links in the emails point (the default DONDOC_BASE_URL).
+BASE_URL = "http://127.0.0.1:8000"
 _phones = itertools.count(1000)
 
 
@@ -49,6 +51,7 @@ def make_case(
             data=CaseCreate.model_validate(case_body(agency, **overrides)),
             actor=actor,
             now=now,
+            base_url=BASE_URL,
             policies=policies,
         )
         session.commit()
@@ -75,6 +78,7 @@ def act(
                 action=action,
                 actor=actor,
                 now=now,
+                base_url=BASE_URL,
                 policies=policies,
                 **fields,
             )

@@ -6,6 +6,8 @@ from pathlib import Path
 import yaml
 from prefect import Flow
 
+from core.clock import LOCAL_TZ
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,7 +34,7 @@ def test_deployments_run_on_the_process_pool_without_overlap():
         assert deployment["work_pool"]["name"] == "dondoc"
         assert deployment["concurrency_limit"] == 1
         for schedule in deployment["schedules"]:
-            assert schedule["timezone"] == "Asia/Ho_Chi_Minh"
+            assert schedule["timezone"] == LOCAL_TZ.key  # the one zone, core/clock.py
 
 
 def test_the_digest_runs_at_half_past_seven():

@@ -4,16 +4,15 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from sqlmodel import or_, select
+from sqlmodel import select
 
 from api import i18n
-from api.deps import Now, SessionDep
+from api.deps import Now, SessionDep, SettingsDep
 from api.pages.web import PageCase, PageUser, page_roles, redirect, render
 from core.errors import Conflict, DomainError
-from models import OPEN_STATUSES, Agency, Case, CaseEvent, Notification, Role, User
-from workflows.cases import access, confidentiality, lifecycle
-from workflows.deadlines import explanation
-from workflows.reports import summary as reports
+from models import Agency, Case, CaseEvent, Notification, Role, User
+from workflows.cases import confidentiality, lifecycle, search
+from workflows.deadlines import explanation, overdue
 
 router = APIRouter(include_in_schema=False)
 StaffUser = Annotated[User, Depends(page_roles(Role.officer, Role.head, Role.admin))]
@@ -49,27 +48,12 @@ def allowed_actions(case: Case, user: User) -> list[str]:
     return names
 
 
-def urgency(case: Case, now: datetime) -> str:
-    if case.status not in ("received", "accepted") or case.due_at is None:
-        return ""
-    if case.due_at < now:
-        return "overdue"
-    return "soon" if case.due_at < now + reports.SOON_DUE else ""
-
-
 @router.get("/queue")
 def queue(request: Request, session: SessionDep, user: StaffUser, now: Now):
-    scope = access.visible_agency_ids(session=session, user=user)
-    stmt = select(Case).where(
-        Case.status.in_(OPEN_STATUSES),
-        or_(Case.assignee_id == user.id, Case.assignee_id.is_(None)),
-    )
-    if scope is not None:
-        stmt = stmt.where(Case.agency_id.in_(scope or [-1]))
-    stmt = stmt.order_by(Case.due_at.is_(None), Case.due_at, Case.id).limit(QUEUE_LIMIT)
-    rows = list(session.exec(stmt))
+    mine = search.CaseFilter(open_only=True, mine_or_unassigned=user.id)
+    rows = search.matching(session=session, user=user, filters=mine, now=now, limit=QUEUE_LIMIT)
     names = {a.id: a.name for a in session.exec(select(Agency))}
-    items = [(c, urgency(c, now), allowed_actions(c, user)) for c in rows]
+    items = [(c, overdue.urgency(case=c, now=now), allowed_actions(c, user)) for c in rows]
     shown = confidentiality.reveal(session=session, cases=rows, viewer=user, now=now, where="queue")
     session.commit()
     context = {"items": items, "agency_names": names, "shown": shown}
@@ -105,7 +89,7 @@ def _case_context(session, case: Case, user: User, now: datetime, lang: str) -> 
         "timeline": timeline,
         "people": people,
         "deadline": explanation.explain(session=session, case=case, now=now, lang=lang),
-        "urgency": urgency(case, now),
+        "urgency": overdue.urgency(case=case, now=now),
         "actions": [(a, ACTION_FIELDS.get(a, [])) for a in allowed_actions(case, user)],
         "agencies": list(
             session.exec(select(Agency).where(Agency.dissolved_at.is_(None)).order_by(Agency.name))
@@ -129,7 +113,13 @@ def case_page(request: Request, session: SessionDep, user: PageUser, case: PageC
 
 @router.post("/cases/{case_id}/act/{action}")
 async def act(
-    action: str, request: Request, session: SessionDep, user: PageUser, case: PageCase, now: Now
+    action: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: PageUser,
+    case: PageCase,
+    now: Now,
 ):
     form = await request.form()
     fields = {k: str(v).strip() for k, v in form.items() if str(v).strip()}
@@ -147,6 +137,7 @@ async def act(
             action=action,
             actor=user,
             now=now,
+            base_url=settings.base_url,
             version=int(version) if version.isdigit() else -1,
             **fields,
         )

@@ -1,6 +1,5 @@
 """The head's dashboard and the summary report page (heads, inspectors, admins)."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -8,6 +7,7 @@ from sqlmodel import select
 
 from api.deps import Now, SessionDep
 from api.pages.web import page_roles, render
+from core.clock import report_period
 from core.errors import DomainError
 from models import Agency, Role, User
 from models.base import Day, Id
@@ -83,9 +83,7 @@ def report_page(
     period_to: Annotated[Day | None, Query(alias="to")] = None,
     agency_id: OptionalAgency = None,
 ):
-    today = now.astimezone(reports.LOCAL_TZ).date()
-    period_to = period_to or today
-    period_from = period_from or date(period_to.year, 1, 1)
+    period_from, period_to = report_period(now=now, period_from=period_from, period_to=period_to)
     try:
         scope = reports.report_scope(session=session, user=user, agency_id=agency_id)
         result = reports.summary(

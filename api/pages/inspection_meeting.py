@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
-from api.deps import Now, SessionDep
+from api.deps import Now, SessionDep, SettingsDep
 from api.pages.inspections import FormError, form_day_end, form_id, form_text, validation_text
 from api.pages.web import (
     LOCAL_TZ,
@@ -160,7 +160,12 @@ def _conflict_text(request: Request, session, inspection: Inspection, case_id, e
 
 @router.post("/inspections/{inspection_id}/conclusions")
 async def conclude(
-    request: Request, session: SessionDep, user: PageUser, inspection: PageInspection, now: Now
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: PageUser,
+    inspection: PageInspection,
+    now: Now,
 ):
     form = await request.form()
     values = {key: form_text(form, key) for key in CONCLUSION_FIELDS}
@@ -168,7 +173,14 @@ async def conclude(
     status, message = 422, None
     try:
         data = _conclusion_data(form)
-        inspections.conclude(session=session, inspection=inspection, data=data, actor=user, now=now)
+        inspections.conclude(
+            session=session,
+            inspection=inspection,
+            data=data,
+            actor=user,
+            now=now,
+            base_url=settings.base_url,
+        )
         session.commit()
     except FormError as exc:
         message = page_translator(request)(exc.key)

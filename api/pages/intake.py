@@ -71,7 +71,9 @@ def similar(
 
 
 @router.post("/cases/new")
-async def intake_submit(request: Request, session: SessionDep, user: DeskUser, now: Now):
+async def intake_submit(
+    request: Request, session: SessionDep, settings: SettingsDep, user: DeskUser, now: Now
+):
     form = await request.form()
     values = {key: str(form.get(key, "")).strip() for key in (*FIELDS, "idempotency_key")}
     citizen = {key: str(form.get(f"citizen_{key}", "")).strip() or None for key in CITIZEN}
@@ -89,6 +91,7 @@ async def intake_submit(request: Request, session: SessionDep, user: DeskUser, n
             data=data,
             actor=user,
             now=now,
+            base_url=settings.base_url,
             idempotency_key=values["idempotency_key"] or None,
         )
         session.commit()

@@ -1,5 +1,5 @@
 """The administrator's agencies page: the tree as it stands, and dissolving an agency into a
-successor as of a date (workflows/org/reorganisation.py does the work)."""
+successor as of a date (workflows/cases/reorganisation.py does the work)."""
 
 from datetime import date, datetime, time
 from typing import Annotated
@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import func
 from sqlmodel import select
 
-from api.deps import Now, SessionDep
+from api.deps import Now, SessionDep, SettingsDep
 from api.pages.web import LOCAL_TZ, error_text, page_roles, page_translator, redirect, render
 from core.errors import DomainError
 from models import OPEN_STATUSES, Agency, Case, Role, User
-from workflows.org import agencies, reorganisation
+from workflows.cases import reorganisation
+from workflows.org import agencies
 
 router = APIRouter(include_in_schema=False)
 Admin = Annotated[User, Depends(page_roles(Role.admin))]
@@ -57,7 +58,9 @@ def agency_page(request: Request, session: SessionDep, user: Admin, now: Now):
 
 
 @router.post("/admin/agencies/dissolve")
-async def dissolve(request: Request, session: SessionDep, user: Admin, now: Now):
+async def dissolve(
+    request: Request, session: SessionDep, settings: SettingsDep, user: Admin, now: Now
+):
     form = await request.form()
     values = {key: str(form.get(key) or "").strip() for key in form}
     t = page_translator(request)
@@ -83,6 +86,7 @@ async def dissolve(request: Request, session: SessionDep, user: Admin, now: Now)
             children_parent_id=ids["children_parent_id"],
             actor=user,
             now=now,
+            base_url=settings.base_url,
         )
         session.commit()
     except DomainError as exc:

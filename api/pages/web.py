@@ -5,7 +5,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -14,13 +13,13 @@ from fastapi.templating import Jinja2Templates
 from api import i18n
 from api.deps import TOKEN_COOKIE, SessionDep, SettingsDep
 from api.security import user_id_from_token
+from core.clock import LOCAL_TZ
 from models import Case, Role, User
 from models.base import Id
 from workflows.cases import confidentiality
 
 HERE = Path(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=HERE / "templates")
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class SignInRequired(Exception):

@@ -1,10 +1,9 @@
 """Agencies: a tree of any depth. Reading is open to signed-in users; writing to admins."""
 
 from fastapi import APIRouter, status
-from sqlmodel import select
 
 from api.deps import AdminUser, CurrentUser, SessionDep
-from models import Agency, AgencyCreate, AgencyPublic, AgencyUpdate
+from models import AgencyCreate, AgencyPublic, AgencyUpdate
 from models.base import Id
 from workflows.org import agencies
 
@@ -13,7 +12,7 @@ router = APIRouter(prefix="/agencies", tags=["agencies"])
 
 @router.get("")
 def list_agencies(session: SessionDep, _user: CurrentUser) -> list[AgencyPublic]:
-    return list(session.exec(select(Agency).order_by(Agency.id)))
+    return agencies.list_all(session=session)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -5,11 +5,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Response, status
 from pydantic import BaseModel, Field, ValidationError
-from sqlmodel import select
 
-from api.deps import CurrentCase, CurrentUser, Now, SessionDep
+from api.deps import CurrentCase, CurrentUser, Now, SessionDep, SettingsDep
 from core.errors import Invalid, NotFound
-from models import CaseCreate, CaseEvent, CaseEventPublic, CaseKind, CasePublic, CaseStatus
+from models import CaseCreate, CaseEventPublic, CaseKind, CasePublic, CaseStatus
 from models.base import MAX_INT, Id, Instant, Text
 from workflows.cases import confidentiality, intake, lifecycle, search
 from workflows.deadlines import explanation
@@ -43,11 +42,17 @@ def create_case(
     session: SessionDep,
     user: CurrentUser,
     now: Now,
+    settings: SettingsDep,
     response: Response,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=128)] = None,
 ) -> CaseIntakePublic:
     result = intake.intake(
-        session=session, data=data, actor=user, now=now, idempotency_key=idempotency_key
+        session=session,
+        data=data,
+        actor=user,
+        now=now,
+        base_url=settings.base_url,
+        idempotency_key=idempotency_key,
     )
     session.commit()
     if not result.created:
@@ -89,10 +94,10 @@ def list_cases(
         q=q,
         received_before=received_before,
         received_after=received_after,
-        limit=limit,
-        offset=offset,
     )
-    rows, total = search.search(session=session, user=user, filters=filters, now=now)
+    rows, total = search.search(
+        session=session, user=user, filters=filters, now=now, limit=limit, offset=offset
+    )
     shown = confidentiality.reveal(session=session, cases=rows, viewer=user, now=now, where="list")
     session.commit()
     items = [confidentiality.public(c, shown=shown, now=now) for c in rows]
@@ -117,6 +122,7 @@ def act(
     session: SessionDep,
     user: CurrentUser,
     now: Now,
+    settings: SettingsDep,
     body: Annotated[dict[str, Any], Body()],
 ) -> CasePublic:
     if action not in lifecycle.PUBLIC_ACTIONS:
@@ -127,7 +133,14 @@ def act(
     except ValidationError:
         raise Invalid("version: the positive integer you last read is required") from None
     lifecycle.apply(
-        session=session, case=case, action=action, actor=user, now=now, version=version, **fields
+        session=session,
+        case=case,
+        action=action,
+        actor=user,
+        now=now,
+        base_url=settings.base_url,
+        version=version,
+        **fields,
     )
     shown = confidentiality.reveal(session=session, cases=[case], viewer=user, now=now, where="api")
     session.commit()
@@ -136,11 +149,9 @@ def act(
 
 @router.get("/{case_id}/events")
 def list_events(case: CurrentCase, session: SessionDep, user: CurrentUser) -> list[CaseEventPublic]:
-    rows = session.exec(
-        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
-    )
+    rows = lifecycle.history(session=session, case=case)
     if confidentiality.may_see_identity(session=session, case=case, viewer=user):
-        return list(rows)
+        return rows
     return [
         CaseEventPublic.model_validate(e, update={"data": confidentiality.mask_data(e.data)})
         for e in rows

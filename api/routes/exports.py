@@ -6,11 +6,10 @@ from fastapi import APIRouter, Query
 
 from api import exports
 from api.deps import CurrentUser, Now, SessionDep
+from core.clock import local_time
 from models import CaseKind, CaseStatus
 from models.base import AwareInstant, Id, Text
-from workflows.cases import access, confidentiality
-from workflows.cases import lists as case_lists
-from workflows.reports import summary as reports
+from workflows.cases import confidentiality, search
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 MAX_ROWS = 100_000
@@ -30,8 +29,7 @@ def export_cases(
     received_before: AwareInstant | None = None,
     received_after: AwareInstant | None = None,
 ):
-    scope = access.visible_agency_ids(session=session, user=user)
-    filters = case_lists.CaseFilter(
+    filters = search.CaseFilter(
         status=status,
         kind=kind,
         agency_id=agency_id,
@@ -40,13 +38,12 @@ def export_cases(
         received_before=received_before,
         received_after=received_after,
     )
-    stmt = case_lists.query(agency_ids=scope, filters=filters, now=now, viewer=user)
-    found = case_lists.rows(session=session, stmt=stmt, limit=MAX_ROWS)
+    found = search.matching(session=session, user=user, filters=filters, now=now, limit=MAX_ROWS)
     shown = confidentiality.reveal(
         session=session, cases=found, viewer=user, now=now, where="export"
     )
     session.commit()
-    filename = f"cases_{now.astimezone(reports.LOCAL_TZ):%Y%m%d_%H%M}"
+    filename = f"cases_{local_time(now):%Y%m%d_%H%M}"
     return exports.download(
-        format, filename, case_lists.EXPORT_COLUMNS, case_lists.export_rows(found, shown)
+        format, filename, search.EXPORT_COLUMNS, search.export_rows(found, shown)
     )

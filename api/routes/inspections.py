@@ -1,8 +1,6 @@
 """Inspections: the team, the agenda (JSON, CSV, print view), conclusions, measures,
 the report, and period statistics."""
 
-import csv
-import io
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -11,7 +9,9 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.deps import CurrentUser, Now, SessionDep, require_roles
+from api import exports
+from api.deps import CurrentUser, Now, SessionDep, SettingsDep, require_roles
+from core.clock import local_time
 from models import (
     ConclusionCreate,
     ConclusionPublic,
@@ -41,11 +41,11 @@ _templates = Environment(
 
 
 def _local_date(value: datetime) -> str:
-    return value.astimezone(inspection_reports.LOCAL).strftime("%d/%m/%Y")
+    return local_time(value).strftime("%d/%m/%Y")
 
 
 def _local_datetime(value: datetime) -> str:
-    return value.astimezone(inspection_reports.LOCAL).strftime("%H:%M %d/%m/%Y")
+    return local_time(value).strftime("%H:%M %d/%m/%Y")
 
 
 _templates.filters["local_date"] = _local_date
@@ -110,16 +110,9 @@ def get_agenda(
     if format == "json":
         return agenda
     if format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(inspection_agenda.CSV_HEADER)
-        writer.writerows(inspection_agenda.csv_rows(agenda, _local_date))
-        return Response(
-            # A byte-order mark so spreadsheet programs read the Vietnamese text as UTF-8.
-            content="\ufeff" + buffer.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="agenda-{inspection.id}.csv"'},
-        )
+        rows = inspection_agenda.csv_rows(agenda, _local_date)
+        header = inspection_agenda.CSV_HEADER
+        return exports.download("csv", f"agenda-{inspection.id}", header, rows)
     page = _templates.get_template("inspections/agenda_print.html").render(
         agenda=agenda, members=inspections.public(session=session, inspection=inspection).members
     )
@@ -128,11 +121,21 @@ def get_agenda(
 
 @router.post("/{inspection_id}/conclusions", status_code=status.HTTP_201_CREATED)
 def conclude(
-    inspection_id: Id, data: ConclusionCreate, session: SessionDep, user: CurrentUser, now: Now
+    inspection_id: Id,
+    data: ConclusionCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    now: Now,
 ) -> ConclusionPublic:
     inspection = inspections.get(session=session, inspection_id=inspection_id)
     conclusion = inspections.conclude(
-        session=session, inspection=inspection, data=data, actor=user, now=now
+        session=session,
+        inspection=inspection,
+        data=data,
+        actor=user,
+        now=now,
+        base_url=settings.base_url,
     )
     session.commit()
     return conclusion

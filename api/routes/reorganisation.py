@@ -1,17 +1,15 @@
 """Reorganisation: POST /agencies/{id}/dissolve (an agency merged into a successor as of a
 date) and POST /cases/{id}/reroute (one moved case sent on; not a transfer)."""
 
-from datetime import datetime, time
-
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import AdminUser, CurrentCase, CurrentUser, Now, SessionDep
+from api.deps import AdminUser, CurrentCase, CurrentUser, Now, SessionDep, SettingsDep
+from core.clock import day_start
 from models import AgencyPublic, CasePublic
 from models.base import MAX_INT, Day, Id, Text
-from workflows.cases import confidentiality
-from workflows.deadlines.dates import LOCAL_TZ
-from workflows.org import agencies, reorganisation
+from workflows.cases import confidentiality, reorganisation
+from workflows.org import agencies
 
 router = APIRouter(tags=["agencies"])
 
@@ -40,12 +38,17 @@ class Reroute(BaseModel):
 
 @router.post("/agencies/{agency_id}/dissolve")
 def dissolve(
-    agency_id: Id, data: Dissolution, session: SessionDep, admin: AdminUser, now: Now
+    agency_id: Id,
+    data: Dissolution,
+    session: SessionDep,
+    settings: SettingsDep,
+    admin: AdminUser,
+    now: Now,
 ) -> DissolutionResult:
     agency = agencies.get(session=session, agency_id=agency_id)
     effective_at = now
     if data.effective_on is not None:
-        effective_at = datetime.combine(data.effective_on, time(), tzinfo=LOCAL_TZ)
+        effective_at = day_start(data.effective_on)
     result = reorganisation.dissolve(
         session=session,
         agency=agency,
@@ -55,6 +58,7 @@ def dissolve(
         children_parent_id=data.children_parent_id,
         actor=admin,
         now=now,
+        base_url=settings.base_url,
     )
     session.commit()
     return DissolutionResult(
@@ -67,7 +71,12 @@ def dissolve(
 
 @router.post("/cases/{case_id}/reroute")
 def reroute(
-    data: Reroute, case: CurrentCase, session: SessionDep, user: CurrentUser, now: Now
+    data: Reroute,
+    case: CurrentCase,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    now: Now,
 ) -> CasePublic:
     reorganisation.reroute(
         session=session,
@@ -77,6 +86,7 @@ def reroute(
         actor=user,
         now=now,
         version=data.version,
+        base_url=settings.base_url,
     )
     shown = confidentiality.reveal(session=session, cases=[case], viewer=user, now=now, where="api")
     session.commit()

@@ -1,12 +1,12 @@
 """GET /reports/summary: the leadership figures, as JSON, CSV or XLSX."""
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
 from api import exports
 from api.deps import Now, SessionDep, require_roles
+from core.clock import report_period
 from models import Role, User
 from models.base import Day, Id
 from workflows.reports import summary as reports
@@ -26,9 +26,7 @@ def summary(
     format: Literal["json", "csv", "xlsx"] = "json",
 ):
     """Figures for a period of local days (both inclusive; default: this year to today)."""
-    today = now.astimezone(reports.LOCAL_TZ).date()
-    period_to = period_to or today
-    period_from = period_from or date(period_to.year, 1, 1)
+    period_from, period_to = report_period(now=now, period_from=period_from, period_to=period_to)
     scope = reports.report_scope(session=session, user=user, agency_id=agency_id)
     result = reports.summary(
         session=session,

@@ -1,10 +1,9 @@
 """Users: listed and created by admins."""
 
 from fastapi import APIRouter, status
-from sqlmodel import select
 
 from api.deps import AdminUser, CurrentUser, Now, SessionDep
-from models import User, UserCreate, UserPublic
+from models import UserCreate, UserPublic
 from workflows.org import users
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -12,7 +11,7 @@ router = APIRouter(prefix="/users", tags=["users"])
 
 @router.get("")
 def list_users(session: SessionDep, _admin: AdminUser) -> list[UserPublic]:
-    return list(session.exec(select(User).order_by(User.id)))
+    return users.list_all(session=session)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

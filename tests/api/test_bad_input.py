@@ -37,6 +37,7 @@ from schemathesis import GenerationMode
 import models
 from api.main import create_app
 from models import CaseCreate, Channel, Complexity, InspectionCreate, MeasureCreate, Role
+from tests.case_factories import BASE_URL
 from tests.factories import PASSWORD, make_agency, make_user
 from tests.inspection_factories import bearer
 from workflows.cases import intake, lifecycle
@@ -94,10 +95,13 @@ def world(session, settings) -> World:
             ),
             actor=clerk,
             now=now,
+            base_url=BASE_URL,
         ).case
         for kind, title in [("complaint", "Đường bị lấn chiếm"), ("dossier", "Cấp sổ đỏ")]
     )
-    lifecycle.apply(session=session, case=dossier, action="accept", actor=officer, now=now)
+    lifecycle.apply(
+        session=session, case=dossier, action="accept", actor=officer, now=now, base_url=BASE_URL
+    )
     inspection = inspections.create(
         session=session,
         data=InspectionCreate(

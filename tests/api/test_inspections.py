@@ -210,7 +210,13 @@ def test_conclusion_on_a_stale_version_is_409_and_writes_nothing(
     # The commune's head acts on the case after the team read the agenda.
     head = story.heads["linhson"]
     lifecycle.apply(
-        session=session, case=road, action="assign", actor=head, now=now, assignee_id=head.id
+        session=session,
+        case=road,
+        action="assign",
+        actor=head,
+        now=now,
+        base_url=settings.base_url,
+        assignee_id=head.id,
     )
     session.commit()
     events = _count(session, CaseEvent)

@@ -16,9 +16,9 @@ from sqlmodel import Session
 
 from core.settings import Settings
 from models import Case, CaseKind, CaseStatus, Channel
-from notifications.context import case_context
 from notifications.outbox import enqueue
 from tests.factories import make_agency
+from workflows.deadlines.mail_facts import case_context
 
 BASE_URL = "http://dondoc.test"
 _codes = itertools.count(1)

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from notifications.context import case_context, digest_context
 from notifications.render import TEMPLATES, RenderError, render
 from tests.notifications.conftest import BASE_URL, make_case
+from workflows.deadlines.mail_facts import case_context, digest_context
 
 OVERDUE = {"vi": "QUÁ HẠN 4 ngày", "en": "OVERDUE by 4 days"}
 OVERDUE_HTML = {"vi": "quá hạn 4 ngày", "en": "overdue by 4 days"}

@@ -429,6 +429,7 @@ def test_stale_conclusion_is_explained(client, settings, session, story, meeting
         action="assign",
         actor=story.heads["linhson"],
         now=now,
+        base_url=settings.base_url,
         assignee_id=story.heads["linhson"].id,
     )
     session.commit()

@@ -11,10 +11,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from core.settings import get_settings
 from models import Case
-from notifications.context import case_context
 from notifications.outbox import enqueue
+from workflows.deadlines.mail_facts import case_context
 
 TEMPLATES = {
     "receive": "citizen_receipt",
@@ -25,13 +24,21 @@ TEMPLATES = {
 }
 
 
-def notify(*, session: Session, case: Case, action: str, data: dict[str, Any], now: datetime):
+def notify(
+    *,
+    session: Session,
+    case: Case,
+    action: str,
+    data: dict[str, Any],
+    now: datetime,
+    base_url: str,
+) -> None:
     """Queue the citizen's email for `action`, if the action concerns them and they have one."""
     template = TEMPLATES.get(action)
     if template is None or not case.citizen_email:
         return
     context: dict[str, Any] = {
-        "case": case_context(session=session, case=case, now=now, base_url=get_settings().base_url)
+        "case": case_context(session=session, case=case, now=now, base_url=base_url)
     }
     if action == "decline":
         context["reason"] = data["reason"]

@@ -32,6 +32,7 @@ class Context:
     fields: Any
     policy: Policy
     calendar: WorkingCalendar
+    base_url: str  # where the links in the emails it writes point
     data: dict[str, Any] = field(default_factory=dict)
     target: CaseStatus | None = None
 

@@ -34,6 +34,7 @@ from workflows.cases.access import visible_agency_ids
 from workflows.cases.text import similar_titles
 from workflows.deadlines import calendar as calendars
 from workflows.deadlines import dates as deadlines
+from workflows.deadlines import overdue
 from workflows.deadlines.policies import PolicySet
 
 PREFIXES = {
@@ -78,6 +79,7 @@ def intake(
     data: CaseCreate,
     actor: User,
     now: datetime,
+    base_url: str,
     idempotency_key: str | None = None,
     policies: PolicySet | None = None,
 ) -> Intake:
@@ -133,7 +135,13 @@ def intake(
     # last, and only the case, its event and its outbox rows are written while it is held.
     case.code = next_code(session=session, kind=data.kind, year=deadlines.local_date(now).year)
     lifecycle.open_case(
-        session=session, case=case, actor=actor, now=now, policies=policies, calendar=calendar
+        session=session,
+        case=case,
+        actor=actor,
+        now=now,
+        policies=policies,
+        base_url=base_url,
+        calendar=calendar,
     )
     return Intake(case=case, created=True, duplicates=duplicates)
 
@@ -162,7 +170,7 @@ def to_public(case: Case, *, now: datetime) -> CasePublic:
     return CasePublic.model_validate(
         case,
         update={
-            "overdue": deadlines.is_overdue(case=case, now=now),
+            "overdue": overdue.is_overdue(case=case, now=now),
             "citizen": Citizen(
                 name=case.citizen_name,
                 phone=case.citizen_phone,

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from core.errors import Conflict, Forbidden, Invalid
 from models import OPEN_STATUSES, Case, CaseEvent, CaseKind, CaseStatus, Role, User
@@ -80,7 +80,7 @@ TRANSITIONS: dict[str, Transition] = {
         e.conclude,
         public=False,
     ),
-    # Called by workflows/org/reorganisation.py (a dissolution, or one case re-routed).
+    # Called by workflows/cases/reorganisation.py (a dissolution, or one case re-routed).
     "reorganise": Transition(
         frozenset(OPEN_STATUSES),
         None,
@@ -100,6 +100,7 @@ def apply(
     action: str,
     actor: User | None,
     now: datetime,
+    base_url: str,
     version: int | None = None,
     policies: PolicySet | None = None,
     **fields: Any,
@@ -107,7 +108,8 @@ def apply(
     """Run one lifecycle action on `case` in the caller's transaction (see module doc).
 
     `version` is the version the caller saw (default: the loaded one); `actor` None means
-    the system (a sweep or a reorganisation) and skips the role and agency guards.
+    the system (a sweep or a reorganisation) and skips the role and agency guards;
+    `base_url` starts the links of the emails the action writes.
     """
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -132,6 +134,7 @@ def apply(
         fields=values,
         policy=policy,
         calendar=calendars.load(session=session),
+        base_url=base_url,
         target=transition.target,
     )
     transition.effect(ctx)
@@ -146,6 +149,7 @@ def open_case(
     actor: User | None,
     now: datetime,
     policies: PolicySet | None,
+    base_url: str,
     calendar: calendars.WorkingCalendar | None = None,
 ) -> Case:
     """Put a new case in `received`, record its policy version and its first event.
@@ -167,9 +171,17 @@ def open_case(
         fields=None,
         policy=policy,
         calendar=calendar or calendars.load(session=session),
+        base_url=base_url,
     )
     _record(ctx, action="receive", data={"policy_version": policy.version})
     return case
+
+
+def history(*, session: Session, case: Case) -> list[CaseEvent]:
+    """Every event of the case, oldest first."""
+    return list(
+        session.exec(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
+    )
 
 
 def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
@@ -196,8 +208,9 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
             data=data,
         )
     )
-    citizen_notices.notify(session=ctx.session, case=case, action=action, data=data, now=ctx.now)
-    ping_pong.notify(session=ctx.session, case=case, action=action, data=data, now=ctx.now)
+    notice = {"session": ctx.session, "case": case, "action": action, "data": data}
+    citizen_notices.notify(**notice, now=ctx.now, base_url=ctx.base_url)
+    ping_pong.notify(**notice, now=ctx.now, base_url=ctx.base_url)
 
 
 def _claim_version(*, session: Session, case: Case, version: int) -> None:

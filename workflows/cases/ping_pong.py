@@ -11,10 +11,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from core.settings import get_settings
 from models import Agency, Case, User
-from notifications.context import case_context
 from notifications.outbox import enqueue
+from workflows.deadlines.mail_facts import case_context
 from workflows.org import agencies
 
 
@@ -42,14 +41,22 @@ def arbiter(*, session: Session, first_id: int, second_id: int) -> dict[str, Any
     return {"user_id": None, "skipped": skipped}
 
 
-def notify(*, session: Session, case: Case, action: str, data: dict[str, Any], now: datetime):
+def notify(
+    *,
+    session: Session,
+    case: Case,
+    action: str,
+    data: dict[str, Any],
+    now: datetime,
+    base_url: str,
+) -> None:
     """Queue the arbiter's email for a transfer that bounced the case back."""
     found = data.get("ping_pong_arbiter") if action == "transfer" else None
     if not found or found["user_id"] is None:
         return
     head = session.get(User, found["user_id"])
     context = {
-        "case": case_context(session=session, case=case, now=now, base_url=get_settings().base_url),
+        "case": case_context(session=session, case=case, now=now, base_url=base_url),
         "from_agency": session.get(Agency, data["from_agency_id"]).name,
         "to_agency": session.get(Agency, data["to_agency_id"]).name,
         "transfer_count": case.transfer_count,

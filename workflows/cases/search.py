@@ -1,14 +1,27 @@
-"""The scoped, filtered, paginated list of cases (GET /cases)."""
+"""The one case search: GET /cases, the exports, the queue page, all through CaseFilter.
+
+The reader's scope (workflows/cases/access.py) always applies; the filters narrow it; the
+overdue filter is the rule of workflows/deadlines/overdue.py. Two orders: "newest" (the API's
+list) and "due" (the most urgent deadline first: the queue and the exports).
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
-import sqlalchemy as sa
-from sqlmodel import Session, func, or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlmodel import Session
 
-from models import Case, CaseKind, CaseStatus, User
-from workflows.cases import confidentiality
+from models import OPEN_STATUSES, Case, CaseKind, CaseStatus, User
 from workflows.cases.access import visible_agency_ids
+from workflows.cases.confidentiality import HIDDEN_BOTH, hidden, identity_visible
+from workflows.deadlines.overdue import not_overdue_condition, overdue_condition
+
+Order = Literal["newest", "due"]
+ORDERS = {
+    "newest": (Case.received_at.desc(), Case.id.desc()),
+    "due": (Case.due_at.is_(None), Case.due_at, Case.id),
+}
 
 
 @dataclass
@@ -20,51 +33,97 @@ class CaseFilter:
     q: str | None = None
     received_before: datetime | None = None
     received_after: datetime | None = None
-    limit: int = 50
-    offset: int = 0
+    # The queue: open cases only, those assigned to this user id or to nobody.
+    open_only: bool = False
+    mine_or_unassigned: int | None = None
 
 
-def search(
-    *, session: Session, user: User, filters: CaseFilter, now: datetime
-) -> tuple[list[Case], int]:
-    """One page of the cases `user` may see, newest first, and the total that match."""
-    conditions = []
-    scope = visible_agency_ids(session=session, user=user)
-    if scope is not None:
-        conditions.append(Case.agency_id.in_(scope or [-1]))
+def conditions(
+    *, agency_ids: list[int] | None, filters: CaseFilter, now: datetime, viewer: User | None
+) -> list:
+    """The WHERE conditions: cases of the scope (None: every agency) that match the filters;
+    the citizen's name matches only where `viewer` may see it (a denouncer's is confidential)."""
+    where = []
+    if agency_ids is not None:
+        where.append(Case.agency_id.in_(agency_ids or [-1]))
     if filters.status is not None:
-        conditions.append(Case.status == filters.status)
+        where.append(Case.status == filters.status)
+    if filters.open_only:
+        where.append(Case.status.in_(OPEN_STATUSES))
     if filters.kind is not None:
-        conditions.append(Case.kind == filters.kind)
+        where.append(Case.kind == filters.kind)
     if filters.agency_id is not None:
-        conditions.append(Case.agency_id == filters.agency_id)
-    running = Case.status.in_([CaseStatus.received, CaseStatus.accepted])
+        where.append(Case.agency_id == filters.agency_id)
+    if filters.mine_or_unassigned is not None:
+        mine = filters.mine_or_unassigned
+        where.append(or_(Case.assignee_id == mine, Case.assignee_id.is_(None)))
     if filters.overdue is True:
-        conditions += [running, Case.due_at < now]
+        where.append(overdue_condition(now))
     elif filters.overdue is False:
-        conditions.append(sa.not_(sa.and_(running, Case.due_at < now)))
-    if filters.q:
+        where.append(not_overdue_condition(now))
+    if filters.q and filters.q.strip():
         pattern = f"%{filters.q.strip().lower()}%"
-        conditions.append(
+        where.append(
             or_(
                 func.lower(Case.code).like(pattern),
                 func.lower(Case.title).like(pattern),
-                sa.and_(
-                    func.lower(Case.citizen_name).like(pattern),
-                    confidentiality.identity_visible(user),
-                ),
+                and_(func.lower(Case.citizen_name).like(pattern), identity_visible(viewer)),
             )
         )
     if filters.received_before is not None:
-        conditions.append(Case.received_at < filters.received_before)
+        where.append(Case.received_at < filters.received_before)
     if filters.received_after is not None:
-        conditions.append(Case.received_at >= filters.received_after)
-    total = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
-    rows = session.exec(
-        select(Case)
-        .where(*conditions)
-        .order_by(Case.received_at.desc(), Case.id.desc())
-        .limit(filters.limit)
-        .offset(filters.offset)
-    )
-    return list(rows), total
+        where.append(Case.received_at >= filters.received_after)
+    return where
+
+
+def search(
+    *,
+    session: Session,
+    user: User,
+    filters: CaseFilter,
+    now: datetime,
+    limit: int,
+    offset: int = 0,
+    order: Order = "newest",
+) -> tuple[list[Case], int]:
+    """One page of the cases `user` may see that match, and how many match in all."""
+    scope = visible_agency_ids(session=session, user=user)
+    where = conditions(agency_ids=scope, filters=filters, now=now, viewer=user)
+    total = session.scalar(select(func.count()).select_from(Case).where(*where))
+    stmt = select(Case).where(*where).order_by(*ORDERS[order]).limit(limit).offset(offset)
+    return list(session.scalars(stmt)), total
+
+
+def matching(
+    *,
+    session: Session,
+    user: User,
+    filters: CaseFilter,
+    now: datetime,
+    limit: int,
+    order: Order = "due",
+) -> list[Case]:
+    """The first `limit` cases `user` may see that match (exports, the queue): no count."""
+    scope = visible_agency_ids(session=session, user=user)
+    where = conditions(agency_ids=scope, filters=filters, now=now, viewer=user)
+    return list(session.scalars(select(Case).where(*where).order_by(*ORDERS[order]).limit(limit)))
+
+
+EXPORT_COLUMNS = (
+    "code", "kind", "status", "title", "agency_id", "assignee_id", "citizen_name",
+    "received_at", "accepted_at", "due_at", "resolved_at", "resolved_due_at",
+    "escalation_level", "extensions_used", "transfer_count", "ping_pong", "long_pending",
+)  # fmt: skip
+
+
+def export_rows(cases: list[Case], shown: frozenset[int] = frozenset()) -> list[list]:
+    """The cases as rows of EXPORT_COLUMNS; a denouncer's name only where the reader was
+    `shown` it."""
+    return [
+        [
+            HIDDEN_BOTH if column == "citizen_name" and hidden(c, shown) else getattr(c, column)
+            for column in EXPORT_COLUMNS
+        ]
+        for c in cases
+    ]

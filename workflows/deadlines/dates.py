@@ -14,19 +14,14 @@ local dates [paused day, resumed day): the day the documents arrive counts again
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from core.clock import LOCAL_TZ, local_date
 from models import Case, CaseStatus
 from workflows.deadlines.calendar import WorkingCalendar
+from workflows.deadlines.overdue import is_overdue  # noqa: F401  (read here by explanation.py)
 from workflows.deadlines.policies import Policy, Step, Unit
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 END_OF_DAY = time(17, 0)
-
-
-def local_date(instant: datetime) -> date:
-    """The calendar day of `instant` in Vietnam."""
-    return instant.astimezone(LOCAL_TZ).date()
 
 
 def end_of_day(day: date) -> datetime:
@@ -115,9 +110,3 @@ def due_for(*, case: Case, policy: Policy, calendar: WorkingCalendar) -> datetim
     if case.reset_due_at is not None and clock.phase == "resolve":
         return case.reset_due_at
     return due(clock=clock, calendar=calendar)
-
-
-def is_overdue(*, case: Case, now: datetime) -> bool:
-    """A running case past its due instant (a paused case is not overdue)."""
-    running = case.status in (CaseStatus.received, CaseStatus.accepted)
-    return running and case.due_at is not None and case.due_at < now

@@ -7,9 +7,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Agency, Case, Notification, User
-from notifications.context import digest_context
 from notifications.outbox import enqueue
-from workflows.escalation.sweep import RUNNING, policy_for
+from workflows.deadlines.mail_facts import digest_context
+from workflows.deadlines.overdue import running_condition
+from workflows.escalation.sweep import policy_for
 from workflows.org.agencies import subtree_ids
 
 SOON_WORKING_DAYS = 3
@@ -41,7 +42,7 @@ def write_digests(*, session: Session, as_of: datetime, base_url: str = "") -> i
         cases = list(
             session.scalars(
                 select(Case)
-                .where(Case.agency_id.in_(ids), Case.status.in_(RUNNING), Case.due_at <= horizon)
+                .where(Case.agency_id.in_(ids), running_condition(), Case.due_at <= horizon)
                 .order_by(Case.due_at, Case.id)
                 .limit(MAX_CASES)
             )

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from core.clock import LOCAL_TZ
 from workflows.deadlines.calendar import WorkingCalendar
 
 LADDER_FILE = Path(__file__).with_name("ladder.yaml")
@@ -205,7 +206,7 @@ def parse_policy(data: dict) -> Policy:
     }
     return Policy(
         ladders=ladders,
-        tz=ZoneInfo(data.get("timezone", "Asia/Ho_Chi_Minh")),
+        tz=LOCAL_TZ,
         step_time=_parse_time(data.get("step_time", "08:00")),
         work_start=_parse_time(data["working_hours"]["start"]),
         work_end=_parse_time(data["working_hours"]["end"]),

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from notifications.context import case_facts
+from workflows.deadlines.mail_facts import case_facts
 from workflows.escalation.ladder import Applied, Plan, Step
 from workflows.escalation.mail import notification_row
 from workflows.escalation.targets import Tree

@@ -13,17 +13,16 @@ from sqlalchemy import Row, select
 from sqlmodel import Session
 
 from core.errors import Conflict, Forbidden, Invalid
-from models import Case, CaseEvent, CaseStatus, EscalationStep, Role, User
+from models import Case, CaseEvent, EscalationStep, Role, User
 from models.db import is_postgres
 from workflows.deadlines import calendar as calendars
 from workflows.deadlines.calendar import WorkingCalendar
+from workflows.deadlines.overdue import is_running
 from workflows.escalation.batch_sql import id_in, insert_rows, update_rows
 from workflows.escalation.ladder import Applied, Policy, load_policy
 from workflows.escalation.mail import enqueue_many
 from workflows.escalation.rows import BatchWrites
 from workflows.escalation.targets import Tree
-
-RUNNING = (CaseStatus.received, CaseStatus.accepted)
 
 
 def deadline_key(due_at: datetime) -> str:
@@ -56,7 +55,7 @@ def reschedule(
     already due); a paused or finished case is not looked at. The level is the highest step
     applied for the deadline in force, so a new deadline starts a new ladder.
     """
-    if case.status not in RUNNING or case.due_at is None:
+    if not is_running(case):
         case.next_action_at = None
         return
     policy = policy or policy_for(session=session)
@@ -159,7 +158,7 @@ def apply_batch(
     )
     writes = BatchWrites(tree=tree, now=now, send_after=policy.send_after(now), base_url=base_url)
     for case in cases:
-        if case.status not in RUNNING or case.due_at is None:
+        if not is_running(case):
             writes.stop(case)  # resolved or paused since it was scheduled: nothing more
             continue
         key = deadline_key(case.due_at)
@@ -186,7 +185,7 @@ def acknowledge(*, session: Session, case: Case, actor: User, now: datetime) -> 
     }
     if actor.role != Role.head or actor.id not in chain_heads:
         raise Forbidden("only the head of the case's agency or of an agency above it")
-    if case.status not in RUNNING or case.due_at is None:
+    if not is_running(case):
         raise Invalid("the case is not running: nothing to acknowledge")
     key = deadline_key(case.due_at)
     escalations = [

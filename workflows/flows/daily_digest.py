@@ -8,15 +8,15 @@ from datetime import UTC, datetime
 
 from prefect import flow, task
 
-from core.settings import get_settings
-from models.db import get_engine, session_scope
+from models.db import session_scope
 from workflows.escalation.digest import write_digests
+from workflows.flows import edge
 
 
 @task(retries=2, retry_delay_seconds=[5, 15])
 def write_digest_mails(as_of: datetime) -> int:
-    with session_scope(get_engine()) as session:
-        return write_digests(session=session, as_of=as_of, base_url=get_settings().base_url)
+    with session_scope(edge.engine()) as session:
+        return write_digests(session=session, as_of=as_of, base_url=edge.settings().base_url)
 
 
 @flow(name="daily-digest")

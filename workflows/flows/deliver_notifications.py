@@ -9,8 +9,7 @@ from datetime import UTC, datetime
 
 from prefect import flow, task
 
-from core.settings import get_settings
-from models.db import get_engine
+from workflows.flows import edge
 
 
 @task(retries=2, retry_delay_seconds=[5, 15])
@@ -20,7 +19,7 @@ def deliver_due_batch(now: datetime) -> str:
         from notifications.delivery import deliver_due
     except ImportError as exc:
         return f"not available ({exc})"
-    report = deliver_due(engine=get_engine(), settings=get_settings(), now=now)
+    report = deliver_due(engine=edge.engine(), settings=edge.settings(), now=now)
     return (
         f"{report.sent} sent, {report.retrying} to retry, {report.failed} failed "
         f"({report.transport})"

@@ -10,6 +10,7 @@ from models import OPEN_STATUSES, Agency, Case, Inspection, InspectionConclusion
 from models.inspection_reports import Agenda, AgendaItem
 from workflows.cases import confidentiality
 from workflows.cases.confidentiality import hidden
+from workflows.deadlines import overdue
 from workflows.inspections.service import scope_cte
 
 
@@ -55,7 +56,7 @@ def agenda(
 
 
 def _item(case: Case, agency_name: str, assignee_name, outcome, now, shown) -> AgendaItem:
-    overdue = (now - case.due_at).days if case.due_at and case.due_at < now else 0
+    late = (now - case.due_at).days if overdue.is_overdue(case=case, now=now) else 0
     return AgendaItem(
         case_id=case.id,
         code=case.code,
@@ -70,7 +71,7 @@ def _item(case: Case, agency_name: str, assignee_name, outcome, now, shown) -> A
         received_at=case.received_at,
         due_at=case.due_at,
         days_pending=max((now - case.received_at).days, 0),
-        days_overdue=overdue,
+        days_overdue=late,
         transfer_count=case.transfer_count,
         escalation_level=case.escalation_level,
         ping_pong=case.ping_pong,

@@ -15,6 +15,7 @@ def apply_conclusion(
     conclusion: InspectionConclusion,
     actor: User,
     now: datetime,
+    base_url: str,
     version: int | None = None,
 ) -> Case:
     """Close the case, or put it (back) under the directive's deadline and assignee.
@@ -26,6 +27,7 @@ def apply_conclusion(
         action="conclude",
         actor=actor,
         now=now,
+        base_url=base_url,
         version=version,
         outcome=str(conclusion.outcome),
         text=conclusion.text,

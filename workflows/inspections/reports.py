@@ -1,12 +1,11 @@
 """The inspection report and period statistics across inspections, as SQL aggregates."""
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import and_, case, distinct, func, not_, or_, select
 from sqlmodel import Session
 
-from core.errors import Invalid
+from core.clock import days_bounds
 from models import (
     Case,
     CaseStatus,
@@ -26,7 +25,6 @@ from models.inspection_reports import (
     MeasureKindFigures,
 )
 
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 _C = InspectionConclusion
 _M = InspectionMeasure
 
@@ -122,11 +120,7 @@ def _measure_counts(*, session: Session, inspection_id: int, now: datetime) -> l
 
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """The instants of a period of local calendar days, both days included."""
-    if end < start:
-        raise Invalid("the period ends before it starts")
-    first = datetime.combine(start, time(0), tzinfo=LOCAL)
-    after = datetime.combine(end + timedelta(days=1), time(0), tzinfo=LOCAL)
-    return first, after
+    return days_bounds(start, end)
 
 
 def statistics(

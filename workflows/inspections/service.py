@@ -7,7 +7,7 @@ the inspections they belong to, and nothing else.
 
 from datetime import datetime
 
-from sqlalchemy import CTE, select, true
+from sqlalchemy import CTE, select
 from sqlmodel import Session
 
 from core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -145,21 +145,6 @@ def scope_agency_ids(*, session: Session, inspection: Inspection) -> list[int]:
     return list(session.scalars(select(scope.c.id)))
 
 
-def visible_agency_ids(*, session: Session, user: User) -> list[int]:
-    """The agencies an inspector may see: those of the inspections they are a member of,
-    with the subtree where the inspection includes it (one recursive query)."""
-    roots = (
-        select(Inspection.agency_id.label("id"), Inspection.include_subtree.label("deep"))
-        .join(InspectionMember, InspectionMember.inspection_id == Inspection.id)
-        .where(InspectionMember.user_id == user.id)
-        .cte("visible", recursive=True)
-    )
-    roots = roots.union_all(
-        select(Agency.id, true()).where(Agency.parent_id == roots.c.id, roots.c.deep)
-    )
-    return sorted(set(session.scalars(select(roots.c.id))))
-
-
 def _in_scope(*, session: Session, inspection: Inspection, agency_id: int | None) -> bool:
     if agency_id is None:
         return False
@@ -179,6 +164,7 @@ def conclude(
     data: ConclusionCreate,
     actor: User,
     now: datetime,
+    base_url: str,
 ) -> InspectionConclusion:
     """Record the meeting's conclusion for one case and apply it to the case.
 
@@ -234,6 +220,7 @@ def conclude(
         conclusion=conclusion,
         actor=actor,
         now=now,
+        base_url=base_url,
         version=data.version,
     )
     session.flush()

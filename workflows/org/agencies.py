@@ -7,6 +7,11 @@ from core.errors import Invalid, NotFound
 from models import Agency, AgencyCreate, AgencyUpdate, User
 
 
+def list_all(*, session: Session) -> list[Agency]:
+    """Every agency, in the order they were created."""
+    return list(session.scalars(select(Agency).order_by(Agency.id)))
+
+
 def get(*, session: Session, agency_id: int) -> Agency:
     agency = session.get(Agency, agency_id)
     if agency is None:

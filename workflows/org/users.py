@@ -20,6 +20,11 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def list_all(*, session: Session) -> list[User]:
+    """Every user, in the order they were created."""
+    return list(session.exec(select(User).order_by(User.id)))
+
+
 def create(*, session: Session, data: UserCreate, now: datetime) -> User:
     """A new user; clerks, officers and heads must belong to an agency."""
     if data.role in ROLES_WITH_AGENCY and data.agency_id is None:

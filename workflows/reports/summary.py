@@ -5,23 +5,19 @@ the period figures (received, resolved, transfers, escalations) are in report_co
 """
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, select, true
 from sqlmodel import Session
 
-from core.errors import Forbidden, Invalid
-from models import Agency, Case, CaseStatus, User
+from core.clock import days_bounds, local_date, months_before, report_period
+from core.errors import Forbidden
+from models import OPEN_STATUSES, Agency, Case, User
 from workflows.cases import access
+from workflows.deadlines.overdue import overdue_condition, soon_due_condition
 from workflows.org import agencies
 from workflows.reports.counts import count_if, event_counts, period_counts
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-RUNNING = (CaseStatus.received, CaseStatus.accepted)
-OPEN = (CaseStatus.received, CaseStatus.accepted, CaseStatus.on_hold)
-# How close to its deadline a running case is "soon due" on the dashboard.
-SOON_DUE = timedelta(days=3)
 # Age buckets of the open backlog: (key, months at least, months less than).
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("under_1_month", 0, 1),
@@ -82,29 +78,6 @@ def _in_scope(column, agency_ids: list[int] | None):
     return column.in_(agency_ids) if agency_ids is not None else True
 
 
-# --- periods -------------------------------------------------------------------------
-
-
-def local_day_start(day: date) -> datetime:
-    """Midnight at the start of a local calendar day, as an aware instant."""
-    return datetime.combine(day, time(0), tzinfo=LOCAL_TZ)
-
-
-def months_before(now: datetime, months: int) -> datetime:
-    """The same local wall time `months` calendar months earlier (day clamped to the month)."""
-    local = now.astimezone(LOCAL_TZ)
-    index = local.year * 12 + local.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    last_day = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
-    return local.replace(year=year, month=month, day=min(local.day, last_day))
-
-
-def check_period(period_from: date, period_to: date) -> None:
-    if period_to < period_from:
-        raise Invalid("the period ends before it starts")
-
-
 # --- figures -------------------------------------------------------------------------
 
 
@@ -135,7 +108,7 @@ def summary(
             *(count_if(bucket) for bucket in _age_conditions(now)),
         )
         .where(_in_scope(Case.agency_id, agency_ids))
-        .where(Case.status.in_(OPEN))
+        .where(Case.status.in_(OPEN_STATUSES))
     ).one()
     result.open_now, result.overdue_now, result.ping_pong_open, result.escalated_open = map(
         int, open_row[:4]
@@ -151,9 +124,10 @@ def month_and_year(
 ) -> tuple[Summary, Summary]:
     """The summaries of this month and this year to today (local days), as the dashboard
     shows them: the figures as of now are counted once and copied into the month's."""
-    today = now.astimezone(LOCAL_TZ).date()
+    today = local_date(now)
     common = {"session": session, "agency_ids": agency_ids, "agency_id": agency_id, "now": now}
-    year = summary(**common, period_from=date(today.year, 1, 1), period_to=today)
+    year_from, year_to = report_period(now=now)
+    year = summary(**common, period_from=year_from, period_to=year_to)
     month = _period_summary(**common, period_from=today.replace(day=1), period_to=today)
     month.open_now, month.overdue_now = year.open_now, year.overdue_now
     month.ping_pong_open, month.escalated_open = year.ping_pong_open, year.escalated_open
@@ -172,8 +146,7 @@ def _period_summary(
 ) -> Summary:
     """A summary with the figures counted in the period only (received, resolved, on time,
     transfers, escalations); the figures as of now are left at zero."""
-    check_period(period_from, period_to)
-    start, end = local_day_start(period_from), local_day_start(period_to + timedelta(days=1))
+    start, end = days_bounds(period_from, period_to)
     result = Summary(agency_id=agency_id, period_from=period_from, period_to=period_to, as_of=now)
     scope = {"session": session, "agency_ids": agency_ids, "start": start, "end": end}
     result.received, result.resolved, result.resolved_on_time = period_counts(**scope)
@@ -182,15 +155,6 @@ def _period_summary(
     result.transfers, result.escalations = event_counts(**scope)
     result.notes.append(NOTE_NO_INSPECTIONS)
     return result
-
-
-def overdue_condition(now: datetime):
-    """A running case past its due instant; a paused case is not overdue (as the lifecycle)."""
-    return and_(Case.status.in_(RUNNING), Case.due_at < now)
-
-
-def soon_due_condition(now: datetime):
-    return and_(Case.status.in_(RUNNING), Case.due_at >= now, Case.due_at < now + SOON_DUE)
 
 
 def _age_conditions(now: datetime):
@@ -231,7 +195,7 @@ def agencies_by_overdue(
             count_if(overdue_condition(now)).label("overdue"),
             count_if(soon_due_condition(now)).label("soon_due"),
         )
-        .where(Case.status.in_(OPEN), _in_scope(Case.agency_id, agency_ids))
+        .where(Case.status.in_(OPEN_STATUSES), _in_scope(Case.agency_id, agency_ids))
         .group_by(Case.status, Case.agency_id)
         .subquery()
     )
@@ -274,7 +238,7 @@ def ping_pong_cases(
     # The ids from ix_cases_open_figures alone (it holds ping_pong), then only those rows:
     # in one WHERE, SQLite read every open case from the table (144 ms against 11 ms).
     bounced = select(Case.id).where(
-        Case.status.in_(OPEN), _in_scope(Case.agency_id, agency_ids), Case.ping_pong
+        Case.status.in_(OPEN_STATUSES), _in_scope(Case.agency_id, agency_ids), Case.ping_pong
     )
     return list(
         session.scalars(

@@ -7,7 +7,7 @@ from sqlmodel import Session, func, select
 
 from core.errors import Conflict
 from models import Case, CaseEvent, Role
-from tests.case_factories import at, make_case
+from tests.case_factories import BASE_URL, at, make_case
 from tests.factories import make_agency, make_user
 from workflows.cases import lifecycle
 
@@ -37,6 +37,7 @@ def test_twenty_clients_same_version_one_wins(engine, session):
                     action="accept",
                     actor=officer,
                     now=NOW,
+                    base_url=BASE_URL,
                     version=1,
                 )
                 own.commit()

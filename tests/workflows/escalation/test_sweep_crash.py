@@ -1,5 +1,6 @@
 """The sweep SIGKILLed in a real subprocess at several points, then rerun: every due step is
-applied exactly once and no notification is queued twice."""
+applied exactly once and no notification is queued twice. The subprocess runs the real flow
+through crash_sweep.py, which installs the kill point around the flow's steps."""
 
 import os
 import signal
@@ -16,18 +17,13 @@ from models import CaseEvent, EscalationStep, Notification, Role
 from tests.case_rows import make_case
 from tests.factories import make_agency, make_head, make_user
 from workflows.escalation.ladder import load_policy
-from workflows.flows.escalation_sweep import KILL_ENV
 
 ROOT = Path(__file__).resolve().parents[3]
 TZ = load_policy().tz
 DUE = datetime(2026, 3, 10, 17, tzinfo=TZ).astimezone(UTC)
 AS_OF = datetime(2026, 3, 11, 9, tzinfo=TZ).astimezone(UTC)
 CASES, BATCH = 60, 10  # six batches
-SCRIPT = (
-    "import sys; from datetime import datetime;"
-    "from workflows.flows.escalation_sweep import escalation_sweep as sweep;"
-    "print(sweep(as_of=datetime.fromisoformat(sys.argv[1]), batch_size=int(sys.argv[2])))"
-)
+SCRIPT = "tests.workflows.escalation.crash_sweep"
 
 
 @pytest.fixture(scope="module")
@@ -49,13 +45,10 @@ def run_sweep_process(settings, tmp_path, api_url, kill_at: str | None) -> tuple
         "DONDOC_DATABASE_URL": settings.database_url,
         "PREFECT_API_URL": api_url,
     }
-    env.pop(KILL_ENV, None)
-    if kill_at:
-        env[KILL_ENV] = kill_at
     out, err = tmp_path / "out.txt", tmp_path / "err.txt"
     with out.open("w") as stdout, err.open("w") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-c", SCRIPT, AS_OF.isoformat(), str(BATCH)],
+            [sys.executable, "-m", SCRIPT, AS_OF.isoformat(), str(BATCH), *filter(None, [kill_at])],
             cwd=ROOT,
             env=env,
             stdout=stdout,

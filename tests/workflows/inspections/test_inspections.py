@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from models import InspectionCreate, InspectionKind, Role
 from tests.inspection_factories import at, make_case, person, thai_nguyen
+from workflows.cases import access
 from workflows.inspections import agenda as inspection_agenda
 from workflows.inspections import service as inspections
 
@@ -33,17 +34,17 @@ def _create(session, story, now, agency, *, subtree, members):
 def test_inspector_sees_the_agencies_of_their_inspections(session, now):
     story = thai_nguyen(session)
     a = story.agencies
-    assert inspections.visible_agency_ids(session=session, user=story.member) == []
+    assert access.inspector_agency_ids(session=session, user=story.member) == []
     _create(session, story, now, "dinhhoa", subtree=True, members=[story.leader, story.member])
     _create(session, story, now, "linhson", subtree=False, members=[story.member])
     _create(session, story, now, "tp", subtree=False, members=[story.leader])
-    assert inspections.visible_agency_ids(session=session, user=story.member) == sorted(
+    assert access.inspector_agency_ids(session=session, user=story.member) == sorted(
         [a["dinhhoa"].id, a["chochu"].id, a["linhson"].id]
     )
-    assert inspections.visible_agency_ids(session=session, user=story.leader) == sorted(
+    assert access.inspector_agency_ids(session=session, user=story.leader) == sorted(
         [a["dinhhoa"].id, a["chochu"].id, a["tp"].id]
     )
-    assert inspections.visible_agency_ids(session=session, user=story.other_inspector) == []
+    assert access.inspector_agency_ids(session=session, user=story.other_inspector) == []
 
 
 def test_agenda_is_one_query_whatever_the_number_of_cases(session, now):

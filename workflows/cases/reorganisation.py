@@ -50,6 +50,7 @@ def dissolve(
     effective_at: datetime,
     actor: User | None,
     now: datetime,
+    base_url: str,
     basis: str | None = None,
     children_parent_id: int | None = None,
 ) -> Dissolution:
@@ -112,6 +113,7 @@ def dissolve(
             action="reorganise",
             actor=actor,
             now=now,
+            base_url=base_url,
             agency_id=successor.id,
             reason=reason,
             effective_on=day.isoformat(),
@@ -140,6 +142,7 @@ def reroute(
     actor: User,
     now: datetime,
     version: int,
+    base_url: str,
 ) -> Case:
     """Send one case moved by a reorganisation on to the right successor (a district split
     into several communes): not a transfer. An administrator, or a head whose agencies hold
@@ -160,6 +163,7 @@ def reroute(
         action="reorganise",
         actor=actor,
         now=now,
+        base_url=base_url,
         version=version,
         agency_id=agency_id,
         reason=reason,
