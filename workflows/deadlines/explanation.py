@@ -36,7 +36,7 @@ WORDS = {
             " tiếp theo."
         ),
         "reset": "Ngày hẹn trả đã được hẹn lại (một lần) kèm thư xin lỗi: {day}.",
-        "due": "Hạn: 17 giờ 00 ngày {day}.",
+        "due": "Hạn: hết ngày {day} (24 giờ 00, Bộ luật Dân sự 2015 Điều 148.6).",
         "none": "Hồ sơ đã kết thúc; không còn thời hạn đang chạy.",
     },
     "en": {
@@ -61,7 +61,7 @@ WORDS = {
             " working day."
         ),
         "reset": "The return date was reset (once) with an apology: {day}.",
-        "due": "Due: 17:00 on {day}.",
+        "due": "Due: the end of {day} (24:00, Civil Code 2015 Art. 148.6).",
         "none": "The case is finished; no deadline is running.",
     },
 }
