@@ -23,6 +23,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.dashboard": ("Bảng điều hành", "Dashboard"),
     "nav.reports": ("Báo cáo", "Reports"),
     "nav.mail": ("Hộp thư", "Mail folder"),
+    "nav.calendar": ("Lịch nghỉ", "Calendar"),
     "nav.lookup": ("Tra cứu hồ sơ", "Look up a case"),
     "nav.skip": ("Bỏ qua, tới nội dung chính", "Skip to main content"),
     "auth.sign_in": ("Đăng nhập", "Sign in"),
@@ -225,6 +226,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "receipt.print": ("In phiếu", "Print"),
     "receipt.clerk": ("Cán bộ tiếp nhận", "Received by"),
+    "calendar.title": ("Lịch ngày nghỉ, ngày làm bù", "Days off and worked days"),
+    "calendar.intro": (
+        "Ngày nghỉ, ngày hoán đổi và ngày làm bù của khu vực nhà nước đã được công bố, kèm văn"
+        " bản công bố. Thời hạn tính theo ngày làm việc dùng các ngày này.",
+        "The state sector's announced days off, swaps and worked days, with the text that"
+        " announced them. Deadlines in working days use them.",
+    ),
+    "calendar.list": ("Các thông báo đã có", "Announcements"),
+    "calendar.announcement": ("Thông báo", "Announcement"),
+    "calendar.days_off": ("Ngày nghỉ (dd/mm/yyyy)", "Days off (dd/mm/yyyy)"),
+    "calendar.working_days": ("Ngày làm bù (dd/mm/yyyy)", "Worked days (dd/mm/yyyy)"),
+    "calendar.source": ("Văn bản công bố", "Source"),
+    "calendar.shipped": ("có sẵn", "shipped"),
+    "calendar.add": ("Thêm thông báo", "Add an announcement"),
+    "calendar.added": ("Đã thêm thông báo.", "The announcement was added."),
     "queue.title": ("Hồ sơ cần xử lý", "Case queue"),
     "queue.hint": (
         "Hồ sơ của bạn và hồ sơ chưa phân công, hạn gần nhất lên đầu.",

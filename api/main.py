@@ -12,6 +12,7 @@ from api import errors
 from api.deps import SessionDep
 from api.limits import InFlightLimit
 from api.pages import auth as auth_pages
+from api.pages import calendar as calendar_pages
 from api.pages import cases as case_pages
 from api.pages import dashboard as dashboard_pages
 from api.pages import inspection_meeting as meeting_pages
@@ -63,6 +64,7 @@ PAGE_ROUTERS = (
     case_pages,
     lookup_pages,
     mail_pages,
+    calendar_pages,
     inspection_pages,
     meeting_pages,
 )
