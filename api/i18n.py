@@ -225,6 +225,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Look the case up at {url} with the tracking code and the last 4 digits of the phone.",
     ),
     "receipt.print": ("In phiếu", "Print"),
+    "receipt.procedure": ("Thủ tục", "Procedure"),
+    "receipt.working_days": ("ngày làm việc", "working days"),
+    "receipt.return_date": ("Ngày hẹn trả kết quả", "Date the result will be ready"),
+    "receipt.qr": (
+        "Quét mã để tra cứu tình trạng hồ sơ (cần 4 số cuối điện thoại).",
+        "Scan to look the case up (the last 4 digits of the phone are asked).",
+    ),
     "receipt.clerk": ("Cán bộ tiếp nhận", "Received by"),
     "calendar.title": ("Lịch ngày nghỉ, ngày làm bù", "Days off and worked days"),
     "calendar.intro": (

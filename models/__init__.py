@@ -40,6 +40,7 @@ from models.notification import (
     NotificationPublic,
     NotificationState,
 )
+from models.procedure import Procedure, ProcedurePublic
 from models.user import Role, User, UserCreate, UserPublic
 
 __all__ = [
@@ -79,6 +80,8 @@ __all__ = [
     "Notification",
     "NotificationPublic",
     "NotificationState",
+    "Procedure",
+    "ProcedurePublic",
     "Role",
     "User",
     "UserCreate",

@@ -4,7 +4,9 @@ import re
 import uuid
 from typing import Annotated
 
+import segno
 from fastapi import APIRouter, Depends, Query, Request
+from markupsafe import Markup
 from pydantic import ValidationError
 from sqlmodel import select
 
@@ -12,7 +14,9 @@ from api.deps import Now, SessionDep, SettingsDep
 from api.pages.web import PageCase, PageUser, page_roles, redirect, render
 from core.errors import DomainError
 from models import OPEN_STATUSES, Agency, Case, CaseCreate, CaseKind, Channel, Role, User
+from notifications.context import lookup_url
 from workflows.cases import access, intake
+from workflows.deadlines import procedures
 
 router = APIRouter(include_in_schema=False)
 DeskUser = Annotated[User, Depends(page_roles(Role.clerk, Role.officer, Role.head, Role.admin))]
@@ -104,10 +108,18 @@ async def intake_submit(request: Request, session: SessionDep, user: DeskUser, n
 def receipt(
     request: Request, case: PageCase, session: SessionDep, settings: SettingsDep, user: PageUser
 ):
+    code_url = lookup_url(settings.base_url, case.code)
     context = {
         "case": case,
         "agency": session.get(Agency, case.agency_id),
         "clerk": session.get(User, case.created_by_id) if case.created_by_id else None,
         "lookup_url": settings.base_url.rstrip("/") + "/tra-cuu",
+        # The QR code a one-stop desk prints: it opens the public look-up for this code.
+        "qr_svg": Markup(segno.make(code_url, error="m").svg_inline(scale=3, title=case.code)),
+        "procedure": (
+            procedures.get(session=session, code=case.procedure_code)
+            if case.procedure_code
+            else None
+        ),
     }
     return render(request, "receipt.html", context, user=user)

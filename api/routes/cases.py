@@ -11,7 +11,7 @@ from api.deps import CurrentCase, CurrentUser, Now, SessionDep
 from core.errors import Invalid, NotFound
 from models import CaseCreate, CaseEvent, CaseEventPublic, CaseKind, CasePublic, CaseStatus
 from models.base import MAX_INT, Id, Instant, Text
-from workflows.cases import intake, lifecycle, search
+from workflows.cases import intake, lifecycle, search, second_complaints
 from workflows.deadlines import explanation
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -97,8 +97,12 @@ def list_cases(
 
 
 @router.get("/{case_id}")
-def get_case(case: CurrentCase, now: Now) -> CasePublic:
-    return intake.to_public(case, now=now)
+def get_case(case: CurrentCase, session: SessionDep, user: CurrentUser, now: Now) -> CasePublic:
+    public = intake.to_public(case, now=now)
+    public.second_case_ids = second_complaints.second_case_ids(
+        session=session, case_id=case.id, user=user
+    )
+    return public
 
 
 class ActionBody(BaseModel):

@@ -23,6 +23,7 @@ from workflows.cases import fields as f
 from workflows.deadlines import calendar as calendars
 from workflows.deadlines import dates as deadlines
 from workflows.deadlines import policies as policy_data
+from workflows.deadlines import promised
 from workflows.deadlines.policies import PolicySet
 from workflows.escalation import sweep as escalation
 from workflows.org import agencies
@@ -146,6 +147,7 @@ def open_case(
     now: datetime,
     policies: PolicySet | None,
     calendar: calendars.WorkingCalendar | None = None,
+    data: dict[str, Any] | None = None,
 ) -> Case:
     """Put a new case in `received`, record its policy version and its first event.
 
@@ -153,7 +155,7 @@ def open_case(
     gap-free code just before, so the code's row lock is held only for the writes.
     """
     policy = (policies or policy_data.default()).in_force(
-        case.kind, deadlines.local_date(case.received_at)
+        case.kind, deadlines.local_date(case.received_at), case.instance
     )
     case.policy_version = policy.version
     e.start_clock(case, case.received_at, "receipt")
@@ -167,7 +169,7 @@ def open_case(
         policy=policy,
         calendar=calendar or calendars.load(session=session),
     )
-    _record(ctx, action="receive", data={"policy_version": policy.version})
+    _record(ctx, action="receive", data={"policy_version": policy.version, **(data or {})})
     return case
 
 
@@ -177,6 +179,7 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
     if ctx.target is not None:
         case.status = ctx.target
     case.due_at = deadlines.due_for(case=case, policy=ctx.policy, calendar=ctx.calendar)
+    case.promised_at = promised.promised_for(case=case, policy=ctx.policy, calendar=ctx.calendar)
     case.updated_at = ctx.now
     policy = escalation.policy_for(session=ctx.session, calendar=ctx.calendar)
     escalation.reschedule(session=ctx.session, case=case, now=ctx.now, policy=policy)

@@ -100,11 +100,14 @@ def clock_for(*, case: Case, policy: Policy) -> Clock | None:
         extension_units = case.extensions_used * policy.extension_length
     else:
         return None
+    base = step.amount(case.complexity, case.remote_area)
+    if phase == "resolve" and case.processing_days is not None:
+        base = case.processing_days  # the dossier's procedure, fixed at receipt
     return Clock(
         phase=phase,
         started_at=case.clock_started_at,
         step=step,
-        base=step.amount(case.complexity, case.remote_area),
+        base=base,
         extension_units=extension_units,
         paused=case.paused_units,
     )
