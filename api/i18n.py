@@ -164,6 +164,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "action.withdraw": ("Công dân rút đơn", "Withdrawn by the citizen"),
     "action.conclude": ("Kết luận kiểm tra", "Inspection conclusion"),
     "action.reorganise": ("Sắp xếp lại cơ quan", "Agency reorganised"),
+    "action.declare_complex": (
+        "Xác định vụ việc phức tạp (kéo dài thời hạn)",
+        "Declare the case complex (longer limit)",
+    ),
+    "action.suspend": ("Tạm đình chỉ giải quyết tố cáo", "Suspend the denunciation"),
+    "action.resume": ("Tiếp tục giải quyết tố cáo", "Resume the denunciation"),
+    "action.second_complaint": ("Có khiếu nại lần hai", "Second complaint filed"),
+    "field.grounds": ("Căn cứ (Luật Tố cáo Điều 36)", "Grounds (Denunciation Law Art. 36)"),
+    "field.decision": ("Quyết định", "Decision"),
+    "field.written_request": ("Đơn rút tố cáo (ngày, nội dung)", "The written withdrawal"),
+    "choice.grounds.awaiting_other_resolution": (
+        "Chờ kết quả giải quyết của cơ quan khác hoặc vụ việc liên quan",
+        "Awaiting another body's resolution or a related case",
+    ),
+    "choice.grounds.awaiting_expert_assessment": (
+        "Chờ kết quả giám định bổ sung, giám định lại",
+        "Awaiting an additional or repeated expert assessment",
+    ),
+    "choice.grounds.awaiting_successor": (
+        "Chờ cơ quan, người kế thừa (người bị tố cáo chết, cơ quan giải thể)",
+        "Awaiting a successor (the accused died, the body was dissolved)",
+    ),
+    "choice.decision.stop": ("Đình chỉ giải quyết", "Stop the resolution"),
+    "choice.decision.continue": (
+        "Tiếp tục giải quyết (có dấu hiệu vi phạm hoặc bị ép buộc rút)",
+        "Continue (signs of a violation, or a coerced withdrawal)",
+    ),
     "field.note": ("Ghi chú", "Note"),
     "field.reason": ("Lý do", "Reason"),
     "field.agency_id": ("Cơ quan nhận", "Receiving agency"),

@@ -33,7 +33,26 @@ ACTION_FIELDS: dict[str, list[tuple[str, str, bool]]] = {
     "close": [("note", "textarea", False)],
     "reopen": [("reason", "textarea", True)],
     "withdraw": [("reason", "textarea", True)],
+    "declare_complex": [("reason", "textarea", True)],
+    "suspend": [("grounds", "choice", True), ("decision", "textarea", True)],
+    "resume": [("note", "textarea", False)],
 }
+# A denunciation's withdrawal: the written request and the resolver's decision (Art. 33).
+DENUNCIATION_WITHDRAW = [
+    ("reason", "textarea", True),
+    ("written_request", "textarea", True),
+    ("decision", "choice", True),
+]
+CHOICES = {
+    "grounds": ["awaiting_other_resolution", "awaiting_expert_assessment", "awaiting_successor"],
+    "decision": ["stop", "continue"],
+}
+
+
+def action_fields(case: Case, action: str) -> list[tuple[str, str, bool]]:
+    if action == "withdraw" and case.kind == "denunciation":
+        return DENUNCIATION_WITHDRAW
+    return ACTION_FIELDS.get(action, [])
 
 
 def allowed_actions(case: Case, user: User) -> list[str]:
@@ -104,7 +123,8 @@ def _case_context(session, case: Case, user: User, now: datetime, lang: str) -> 
         "people": people,
         "deadline": explanation.explain(session=session, case=case, now=now, lang=lang),
         "urgency": urgency(case, now),
-        "actions": [(a, ACTION_FIELDS.get(a, [])) for a in allowed_actions(case, user)],
+        "actions": [(a, action_fields(case, a)) for a in allowed_actions(case, user)],
+        "choices": CHOICES,
         "agencies": list(
             session.exec(select(Agency).where(Agency.dissolved_at.is_(None)).order_by(Agency.name))
         ),

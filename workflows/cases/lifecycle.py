@@ -52,10 +52,44 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "assign": Transition(frozenset(OPEN_STATUSES), None, STAFF, f.Assign, e.assign),
     "request_documents": Transition(
-        frozenset({S.accepted}), S.on_hold, STAFF, f.RequestDocuments, e.request_documents
+        frozenset({S.accepted}),
+        S.on_hold,
+        STAFF,
+        f.RequestDocuments,
+        e.request_documents,
+        kinds=frozenset({CaseKind.complaint, CaseKind.petition, CaseKind.dossier}),
     ),
     "documents_received": Transition(
-        frozenset({S.on_hold}), S.accepted, DESK, f.Note, e.documents_received
+        frozenset({S.on_hold}),
+        S.accepted,
+        DESK,
+        f.Note,
+        e.documents_received,
+        kinds=frozenset({CaseKind.complaint, CaseKind.petition, CaseKind.dossier}),
+    ),
+    "suspend": Transition(
+        frozenset({S.accepted}),
+        S.on_hold,
+        STAFF,
+        f.Suspend,
+        e.suspend,
+        kinds=frozenset({CaseKind.denunciation}),
+    ),
+    "resume": Transition(
+        frozenset({S.on_hold}),
+        S.accepted,
+        STAFF,
+        f.Note,
+        e.documents_received,
+        kinds=frozenset({CaseKind.denunciation}),
+    ),
+    "declare_complex": Transition(
+        frozenset({S.accepted, S.on_hold}),
+        None,
+        STAFF,
+        f.DeclareComplex,
+        e.declare_complex,
+        kinds=frozenset({CaseKind.complaint}),
     ),
     "extend": Transition(frozenset({S.accepted, S.on_hold}), None, STAFF, f.Extend, e.extend),
     "reset_date": Transition(
@@ -69,7 +103,7 @@ TRANSITIONS: dict[str, Transition] = {
     "resolve": Transition(frozenset({S.accepted}), S.resolved, STAFF, f.Resolve, e.resolve),
     "close": Transition(frozenset({S.resolved}), S.closed, STAFF, f.Note, e.close),
     "reopen": Transition(frozenset({S.resolved, S.closed}), S.accepted, STAFF, f.Reason, e.reopen),
-    "withdraw": Transition(frozenset(OPEN_STATUSES), S.withdrawn, DESK, f.Reason, e.nothing),
+    "withdraw": Transition(frozenset(OPEN_STATUSES), S.withdrawn, DESK, f.Withdraw, e.withdraw),
     # Called by workflows/, never offered over the case actions endpoint. Any member of an
     # inspection team may conclude (heads too, in a self-inspection): workflows/inspections
     # checks the membership and the inspected agencies before calling.
