@@ -20,6 +20,7 @@ from api.pages import inspections as inspection_pages
 from api.pages import intake as intake_pages
 from api.pages import lookup as lookup_pages
 from api.pages import mail as mail_pages
+from api.pages import notices as notice_pages
 from api.pages import web
 from api.routes import (
     agencies,
@@ -29,6 +30,7 @@ from api.routes import (
     escalation,
     exports,
     inspections,
+    notices,
     notifications,
     procedures,
     public,
@@ -49,6 +51,7 @@ API_ROUTERS = (
     reorganisation,
     users,
     escalation,
+    notices,
     cases,
     public,
     calendar,
@@ -67,6 +70,7 @@ PAGE_ROUTERS = (
     lookup_pages,
     mail_pages,
     calendar_pages,
+    notice_pages,
     inspection_pages,
     meeting_pages,
 )

@@ -33,6 +33,7 @@ from models.inspection import (
     MeasureKind,
     MeasurePublic,
 )
+from models.notice import CaseNotice, CaseNoticePublic
 from models.notification import (
     DeliveryAttempt,
     DeliveryAttemptPublic,
@@ -68,6 +69,8 @@ __all__ = [
     "CaseEvent",
     "CaseEventPublic",
     "CaseKind",
+    "CaseNotice",
+    "CaseNoticePublic",
     "CasePublic",
     "CaseStatus",
     "Channel",

@@ -11,7 +11,7 @@ from api.deps import Now, SessionDep
 from api.pages.web import PageCase, PageUser, page_roles, redirect, render
 from core.errors import Conflict, DomainError
 from models import OPEN_STATUSES, Agency, Case, CaseEvent, Notification, Role, User
-from workflows.cases import access, lifecycle
+from workflows.cases import access, lifecycle, notices
 from workflows.deadlines import explanation
 from workflows.reports import summary as reports
 
@@ -125,6 +125,10 @@ def _case_context(session, case: Case, user: User, now: datetime, lang: str) -> 
         "urgency": urgency(case, now),
         "actions": [(a, action_fields(case, a)) for a in allowed_actions(case, user)],
         "choices": CHOICES,
+        "notices": [
+            (n, notices.is_overdue(n, now))
+            for n in notices.for_case(session=session, case_id=case.id)
+        ],
         "agencies": list(
             session.exec(select(Agency).where(Agency.dissolved_at.is_(None)).order_by(Agency.name))
         ),

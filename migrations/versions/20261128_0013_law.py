@@ -9,12 +9,14 @@ Create Date: 2026-11-28 11:00:00
 - cases: procedure_code and processing_days (a dossier's procedure sets its deadline),
   promised_at (the date promised to the citizen), instance and first_case_id (second
   complaints), filed_after_window (Art. 33), completion_requests (at most one for dossiers).
+- case_notices: the notices the law requires, each a due step on its case.
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
 
 revision: str = "0013_law"
 down_revision: str | Sequence[str] | None = "0010_phone_digits"
@@ -75,9 +77,32 @@ def upgrade() -> None:
             "fk_cases_first_case_id_cases", "cases", "cases", ["first_case_id"], ["id"]
         )
     op.create_index("ix_cases_first_case_id", "cases", ["first_case_id"], unique=False)
+    op.create_table(
+        "case_notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("source", sa.String(length=255), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("channel", sa.String(length=8), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sent_by_id", sa.Integer(), nullable=True),
+        sa.Column("data", sa.JSON().with_variant(JSONB(), "postgresql"), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_case_notices_case_id_cases")
+        ),
+        sa.ForeignKeyConstraint(
+            ["sent_by_id"], ["users.id"], name=op.f("fk_case_notices_sent_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_notices")),
+    )
+    op.create_index("ix_case_notices_case_id", "case_notices", ["case_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_notices_case_id", table_name="case_notices")
+    op.drop_table("case_notices")
     op.drop_index("ix_cases_first_case_id", table_name="cases")
     with op.batch_alter_table("cases") as batch:
         batch.drop_constraint("fk_cases_first_case_id_cases", type_="foreignkey")

@@ -16,8 +16,9 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from core.errors import Conflict, Forbidden, Invalid
+from core.settings import get_settings
 from models import OPEN_STATUSES, Case, CaseEvent, CaseKind, CaseStatus, Role, User
-from workflows.cases import citizen_notices, ping_pong
+from workflows.cases import citizen_notices, notices, ping_pong
 from workflows.cases import effects as e
 from workflows.cases import fields as f
 from workflows.deadlines import calendar as calendars
@@ -233,6 +234,15 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
         )
     )
     citizen_notices.notify(session=ctx.session, case=case, action=action, data=data, now=ctx.now)
+    notices.create(
+        session=ctx.session,
+        case=case,
+        action=action,
+        data=data,
+        now=ctx.now,
+        calendar=ctx.calendar,
+        base_url=get_settings().base_url,
+    )
     ping_pong.notify(session=ctx.session, case=case, action=action, data=data, now=ctx.now)
 
 
