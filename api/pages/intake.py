@@ -20,7 +20,16 @@ from workflows.deadlines import procedures
 
 router = APIRouter(include_in_schema=False)
 DeskUser = Annotated[User, Depends(page_roles(Role.clerk, Role.officer, Role.head, Role.admin))]
-FIELDS = ("kind", "channel", "title", "description", "agency_id")
+FIELDS = (
+    "kind",
+    "channel",
+    "title",
+    "description",
+    "agency_id",
+    "procedure_code",
+    "instance",
+    "first_case_id",
+)
 CITIZEN = ("name", "phone", "email", "address", "id_number")
 
 
@@ -39,6 +48,7 @@ def _form(request, session, user, values: dict, error: str | None = None, status
         "agencies": _agencies(session, user),
         "kinds": list(CaseKind),
         "channels": [c for c in Channel if c != Channel.inspection],
+        "procedures": procedures.in_force(session=session),
     }
     return render(request, "intake.html", context, user=user, status_code=status)
 
@@ -77,9 +87,11 @@ async def intake_submit(request: Request, session: SessionDep, user: DeskUser, n
     citizen = {key: str(form.get(f"citizen_{key}", "")).strip() or None for key in CITIZEN}
     values.update({f"citizen_{k}": v or "" for k, v in citizen.items()})
     try:
+        numbers = {k: int(values[k]) for k in ("instance",) if values[k].isdigit()}
         data = CaseCreate.model_validate(
             {
                 **{k: values[k] or None for k in FIELDS},
+                **numbers,
                 "description": values["description"],
                 "citizen": citizen,
             }

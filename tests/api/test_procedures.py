@@ -170,3 +170,29 @@ def test_the_command_line_loads_the_list(tmp_path, database_url, session):
         timeout=120,
     )
     assert refused.returncode == 2 and "processing_days" in refused.stderr
+
+
+def test_the_intake_page_takes_the_procedure_and_the_slip_gives_its_date(client, session, desk):
+    client.cookies.set("dondoc_token", desk["clerk_token"])
+    form = client.get("/cases/new")
+    assert 'value="ket-hon"' in form.text
+    sent = client.post(
+        "/cases/new",
+        data={
+            "kind": "dossier",
+            "channel": "in_person",
+            "agency_id": str(desk["commune"].id),
+            "title": "Đăng ký kết hôn",
+            "citizen_name": "Trần Văn Bình",
+            "citizen_phone": "0912 777 888",
+            "procedure_code": "ket-hon",
+        },
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    slip = client.get(sent.headers["location"])
+    # Received Mon 02/03/2026, 5 working days: Mon 09/03/2026 (as above).
+    assert "Ngày hẹn trả kết quả" in slip.text and "09/03/2026" in slip.text
+    case = session.exec(select(Case).where(Case.procedure_code == "ket-hon")).one()
+    public = client.get(f"/api/v1/public/cases/{case.code}?phone_last4=7888")
+    assert local_day(public.json()["promised_at"]) == date(2026, 3, 9)
