@@ -297,10 +297,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "receipt.working_days": ("ngày làm việc", "working days"),
     "receipt.return_date": ("Ngày hẹn trả kết quả", "Date the result will be ready"),
-    "receipt.qr": (
-        "Quét mã để tra cứu tình trạng hồ sơ (cần 4 số cuối điện thoại).",
-        "Scan to look the case up (the last 4 digits of the phone are asked).",
-    ),
+    "receipt.qr": ("Quét mã để mở trang tra cứu hồ sơ này.", "Scan to open this case's look-up."),
     "receipt.clerk": ("Cán bộ tiếp nhận", "Received by"),
     "calendar.title": ("Lịch ngày nghỉ, ngày làm bù", "Days off and worked days"),
     "calendar.intro": (
