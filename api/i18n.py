@@ -266,6 +266,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Số hồ sơ khiếu nại lần đầu (khi khiếu nại lần hai)",
         "First complaint's case number (second complaints)",
     ),
+    "queue.unsent_notices": ("{n} thông báo chưa gửi", "{n} notice(s) to send"),
     "notice.heading": ("Thông báo phải gửi công dân", "Notices owed to the citizen"),
     "notice.kind": ("Thông báo", "Notice"),
     "notice.due": ("Hạn gửi", "Due"),

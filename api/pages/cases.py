@@ -89,7 +89,8 @@ def queue(request: Request, session: SessionDep, user: StaffUser, now: Now):
     rows = list(session.exec(stmt))
     names = {a.id: a.name for a in session.exec(select(Agency))}
     items = [(c, urgency(c, now), allowed_actions(c, user)) for c in rows]
-    context = {"items": items, "agency_names": names}
+    unsent = notices.unsent_counts(session=session, case_ids=[c.id for c in rows])
+    context = {"items": items, "agency_names": names, "unsent_notices": unsent}
     return render(request, "queue.html", context, user=user)
 
 

@@ -63,12 +63,15 @@ def test_a_completion_request_without_email_is_printed_as_form_02(client, sessio
     page = client.get(f"/cases/{case.id}")
     # Seen on 10/03/2026: both are past due and unsent, so the officer sees them as overdue.
     assert page.text.count("Quá hạn gửi") == 2
+    queue = client.get("/queue")
+    assert "2 thông báo chưa gửi" in queue.text  # the officer's reminder in the queue
     printed = client.get(f"/cases/{case.id}/notices/{rows[1].id}")
     assert printed.status_code == 200
     assert "Mẫu số 02 — Thông tư 03/2025/TT-VPCP" in printed.text  # received after 01/07/2025
     assert "Bản sao &lt;sổ&gt;" in printed.text
     sent = client.post(f"/api/v1/cases/{case.id}/notices/{rows[1].id}/sent", headers=headers)
     assert sent.status_code == 200 and sent.json()["sent_at"] is not None
+    assert "1 thông báo chưa gửi" in client.get("/queue").text
     again = client.post(f"/api/v1/cases/{case.id}/notices/{rows[1].id}/sent", headers=headers)
     assert again.status_code == 422 and "already" in again.json()["detail"]
     foreign = client.post(

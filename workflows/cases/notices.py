@@ -151,5 +151,17 @@ def mark_sent(
     return notice
 
 
+def unsent_counts(*, session: Session, case_ids: list[int]) -> dict[int, int]:
+    """How many notices each case still owes its citizen (the officer's reminder)."""
+    if not case_ids:
+        return {}
+    rows = session.execute(
+        select(CaseNotice.case_id, sa.func.count())
+        .where(CaseNotice.case_id.in_(case_ids), CaseNotice.sent_at.is_(None))
+        .group_by(CaseNotice.case_id)
+    )
+    return {case_id: int(count) for case_id, count in rows}
+
+
 def is_overdue(notice: CaseNotice, now: datetime) -> bool:
     return notice.sent_at is None and notice.due_at < now
