@@ -12,6 +12,7 @@ from api import errors
 from api.deps import SessionDep
 from api.limits import InFlightLimit
 from api.pages import auth as auth_pages
+from api.pages import calendar as calendar_pages
 from api.pages import cases as case_pages
 from api.pages import dashboard as dashboard_pages
 from api.pages import inspection_meeting as meeting_pages
@@ -19,6 +20,7 @@ from api.pages import inspections as inspection_pages
 from api.pages import intake as intake_pages
 from api.pages import lookup as lookup_pages
 from api.pages import mail as mail_pages
+from api.pages import notices as notice_pages
 from api.pages import reorganisation as reorganisation_pages
 from api.pages import web
 from api.routes import (
@@ -29,7 +31,9 @@ from api.routes import (
     escalation,
     exports,
     inspections,
+    notices,
     notifications,
+    procedures,
     public,
     reorganisation,
     reports,
@@ -48,9 +52,11 @@ API_ROUTERS = (
     reorganisation,
     users,
     escalation,
+    notices,
     cases,
     public,
     calendar,
+    procedures,
     notifications,
     inspections,
     reports,
@@ -64,6 +70,8 @@ PAGE_ROUTERS = (
     case_pages,
     lookup_pages,
     mail_pages,
+    calendar_pages,
+    notice_pages,
     inspection_pages,
     meeting_pages,
     reorganisation_pages,

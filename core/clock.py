@@ -1,8 +1,8 @@
 """Local time: the one time zone of the legal calendar and the local days of instants.
 
-Deadlines are counted in Vietnamese working days and end at 17:00 local time (LEGAL.md);
-reports and registers count local days. The zone is a property of that law, not of an
-installation, so it is this one constant: settings (`Settings.tz`), the scheduler, pages,
+Deadlines are counted in Vietnamese working days and end at 24:00 local time of their last
+day (LEGAL.md); reports and registers count local days. The zone is a property of that law,
+not of an installation, so it is this one constant: settings (`Settings.tz`), the scheduler, pages,
 emails, reports and the deadline arithmetic all take it from here. Instants are stored in
 UTC; only these helpers turn them into local days and back.
 """

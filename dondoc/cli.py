@@ -1,4 +1,4 @@
-"""The `dondoc` command line: serve, demo, sweep, create-admin, db upgrade."""
+"""The `dondoc` command line: serve, demo, sweep, create-admin, procedures load, db upgrade."""
 
 import argparse
 import sys
@@ -46,6 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_argument("--email", required=True)
     admin.add_argument("--full-name", default="Quản trị hệ thống")
     admin.set_defaults(handler=_create_admin)
+
+    procedures = commands.add_parser("procedures", help="the procedures the desks take in")
+    procedure_commands = procedures.add_subparsers(title="procedures commands")
+    load = procedure_commands.add_parser(
+        "load", help="replace the province's list from a CSV (all rows or none)"
+    )
+    load.add_argument("file", help="UTF-8 CSV: code,name,processing_days,remote_extra_days,source")
+    load.set_defaults(handler=_load_procedures)
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(title="db commands")
@@ -137,6 +145,28 @@ def _create_admin(args) -> int:
         print(f"refused: {error.detail}", file=sys.stderr)
         return 2
     print(f"administrator {args.username} created")
+    return 0
+
+
+def _load_procedures(args) -> int:
+    from pathlib import Path
+
+    from core.errors import DomainError
+    from models.db import engine_for, session_scope
+    from workflows.deadlines import procedures
+
+    _upgrade(args)
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+        with session_scope(engine_for(get_settings().database_url)) as session:
+            loaded = procedures.load_csv(session=session, text=text, now=datetime.now(UTC))
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
+    except DomainError as error:
+        print(f"refused: {error.detail}", file=sys.stderr)
+        return 2
+    print(f"{loaded} procedures loaded")
     return 0
 
 

@@ -33,6 +33,7 @@ from models.inspection import (
     MeasureKind,
     MeasurePublic,
 )
+from models.notice import CaseNotice, CaseNoticePublic
 from models.notification import (
     DeliveryAttempt,
     DeliveryAttemptPublic,
@@ -40,6 +41,7 @@ from models.notification import (
     NotificationPublic,
     NotificationState,
 )
+from models.procedure import Procedure, ProcedurePublic
 from models.user import Role, User, UserCreate, UserPublic
 
 __all__ = [
@@ -67,6 +69,8 @@ __all__ = [
     "CaseEvent",
     "CaseEventPublic",
     "CaseKind",
+    "CaseNotice",
+    "CaseNoticePublic",
     "CasePublic",
     "CaseStatus",
     "Channel",
@@ -79,6 +83,8 @@ __all__ = [
     "Notification",
     "NotificationPublic",
     "NotificationState",
+    "Procedure",
+    "ProcedurePublic",
     "Role",
     "User",
     "UserCreate",

@@ -11,6 +11,8 @@ class CalendarDayBase(SQLModel):
     day: date
     is_working: bool  # False: an extra day off; True: a working Saturday or Sunday
     note: Text = Field(default="", max_length=255)
+    # The text that announced the day (a decision, a ministry's notice), shown with it.
+    source: Text = Field(default="", max_length=500)
 
 
 class CalendarDay(CalendarDayBase, table=True):

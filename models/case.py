@@ -2,7 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import EmailStr, StringConstraints
 from sqlalchemy import Index, String, UniqueConstraint
@@ -65,7 +65,13 @@ class CaseCreate(SQLModel):
     agency_id: Id
     received_at: Instant | None = None
     complexity: Complexity = Complexity.normal
+    # A free-text label kept for old callers; `procedure_code` is the one that sets a dossier's
+    # processing time (one of GET /procedures).
     procedure: Text | None = Field(default=None, max_length=64)
+    procedure_code: Text | None = Field(default=None, max_length=64)
+    # Complaints: 1 (first time) or 2 (second time, Law 02/2011 Art. 33), with the first case.
+    instance: Literal[1, 2] | None = None
+    first_case_id: Id | None = None
 
 
 class CasePublic(SQLModel):
@@ -96,6 +102,17 @@ class CasePublic(SQLModel):
     policy_version: str
     paused_at: datetime | None
     date_reset_used: bool
+    procedure_code: str | None = None
+    # The date promised to the citizen: a dossier's return date as on the slip (form 01),
+    # otherwise the resolution deadline as it stands (None before acceptance).
+    promised_at: datetime | None = None
+    instance: int = 1
+    first_case_id: int | None = None
+    # A second complaint filed after the Art. 33 window: flagged, not refused.
+    filed_after_window: bool = False
+    # Second complaints about this case's decision (filled on GET /cases/{id}).
+    second_case_ids: list[int] = []
+    completion_requests: int = 0
     version: int
 
 
@@ -141,6 +158,15 @@ class Case(SQLModel, table=True):
     agency_id: int = Field(foreign_key="agencies.id")
     assignee_id: int | None = Field(default=None, foreign_key="users.id", index=True)
     procedure: str | None = Field(default=None, max_length=64)
+    procedure_code: str | None = Field(default=None, max_length=64)
+    # Working days from receipt to the return date, fixed at receipt from the procedure
+    # (remote extra days included); None: the policy's default.
+    processing_days: int | None = None
+    promised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    instance: int = 1
+    first_case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    filed_after_window: bool = False
+    completion_requests: int = 0
     complexity: Complexity = Field(default=Complexity.normal, sa_type=String(24))
     remote_area: bool = False
 

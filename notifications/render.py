@@ -30,6 +30,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "citizen_declined": ("case", "reason"),
     "citizen_apology": ("case", "reason", "new_due_at"),
     "citizen_answer": ("case", "answer"),
+    "citizen_notice": ("case", "notice"),
     "ping_pong": ("case", "from_agency", "to_agency", "transfer_count"),
 }
 CASE_KEYS = ("code", "title", "agency_name", "due_date", "overdue", "days_overdue", "days_left")

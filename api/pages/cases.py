@@ -11,7 +11,7 @@ from api.deps import Now, SessionDep, SettingsDep
 from api.pages.web import PageCase, PageUser, page_roles, redirect, render
 from core.errors import Conflict, DomainError
 from models import Agency, Case, CaseEvent, Notification, Role, User
-from workflows.cases import confidentiality, lifecycle, search
+from workflows.cases import confidentiality, lifecycle, notices, search
 from workflows.deadlines import explanation, overdue
 
 router = APIRouter(include_in_schema=False)
@@ -32,7 +32,26 @@ ACTION_FIELDS: dict[str, list[tuple[str, str, bool]]] = {
     "close": [("note", "textarea", False)],
     "reopen": [("reason", "textarea", True)],
     "withdraw": [("reason", "textarea", True)],
+    "declare_complex": [("reason", "textarea", True)],
+    "suspend": [("grounds", "choice", True), ("decision", "textarea", True)],
+    "resume": [("note", "textarea", False)],
 }
+# A denunciation's withdrawal: the written request and the resolver's decision (Art. 33).
+DENUNCIATION_WITHDRAW = [
+    ("reason", "textarea", True),
+    ("written_request", "textarea", True),
+    ("decision", "choice", True),
+]
+CHOICES = {
+    "grounds": ["awaiting_other_resolution", "awaiting_expert_assessment", "awaiting_successor"],
+    "decision": ["stop", "continue"],
+}
+
+
+def action_fields(case: Case, action: str) -> list[tuple[str, str, bool]]:
+    if action == "withdraw" and case.kind == "denunciation":
+        return DENUNCIATION_WITHDRAW
+    return ACTION_FIELDS.get(action, [])
 
 
 def allowed_actions(case: Case, user: User) -> list[str]:
@@ -56,7 +75,8 @@ def queue(request: Request, session: SessionDep, user: StaffUser, now: Now):
     items = [(c, overdue.urgency(case=c, now=now), allowed_actions(c, user)) for c in rows]
     shown = confidentiality.reveal(session=session, cases=rows, viewer=user, now=now, where="queue")
     session.commit()
-    context = {"items": items, "agency_names": names, "shown": shown}
+    unsent = notices.unsent_counts(session=session, case_ids=[c.id for c in rows])
+    context = {"items": items, "agency_names": names, "shown": shown, "unsent_notices": unsent}
     return render(request, "queue.html", context, user=user)
 
 
@@ -90,7 +110,12 @@ def _case_context(session, case: Case, user: User, now: datetime, lang: str) -> 
         "people": people,
         "deadline": explanation.explain(session=session, case=case, now=now, lang=lang),
         "urgency": overdue.urgency(case=case, now=now),
-        "actions": [(a, ACTION_FIELDS.get(a, [])) for a in allowed_actions(case, user)],
+        "actions": [(a, action_fields(case, a)) for a in allowed_actions(case, user)],
+        "choices": CHOICES,
+        "notices": [
+            (n, notices.is_overdue(n, now))
+            for n in notices.for_case(session=session, case_id=case.id)
+        ],
         "agencies": list(
             session.exec(select(Agency).where(Agency.dissolved_at.is_(None)).order_by(Agency.name))
         ),

@@ -4,7 +4,9 @@ import re
 import uuid
 from typing import Annotated
 
+import segno
 from fastapi import APIRouter, Depends, Query, Request
+from markupsafe import Markup
 from pydantic import ValidationError
 from sqlmodel import select
 
@@ -12,11 +14,22 @@ from api.deps import Now, SessionDep, SettingsDep
 from api.pages.web import PageCase, PageUser, page_roles, redirect, render
 from core.errors import DomainError
 from models import OPEN_STATUSES, Agency, Case, CaseCreate, CaseKind, Channel, Role, User
+from notifications.context import lookup_url
 from workflows.cases import access, confidentiality, intake
+from workflows.deadlines import procedures
 
 router = APIRouter(include_in_schema=False)
 DeskUser = Annotated[User, Depends(page_roles(Role.clerk, Role.officer, Role.head, Role.admin))]
-FIELDS = ("kind", "channel", "title", "description", "agency_id")
+FIELDS = (
+    "kind",
+    "channel",
+    "title",
+    "description",
+    "agency_id",
+    "procedure_code",
+    "instance",
+    "first_case_id",
+)
 CITIZEN = ("name", "phone", "email", "address", "id_number")
 
 
@@ -35,6 +48,7 @@ def _form(request, session, user, values: dict, error: str | None = None, status
         "agencies": _agencies(session, user),
         "kinds": list(CaseKind),
         "channels": [c for c in Channel if c != Channel.inspection],
+        "procedures": procedures.in_force(session=session),
     }
     return render(request, "intake.html", context, user=user, status_code=status)
 
@@ -79,9 +93,11 @@ async def intake_submit(
     citizen = {key: str(form.get(f"citizen_{key}", "")).strip() or None for key in CITIZEN}
     values.update({f"citizen_{k}": v or "" for k, v in citizen.items()})
     try:
+        numbers = {k: int(values[k]) for k in ("instance",) if values[k].isdigit()}
         data = CaseCreate.model_validate(
             {
                 **{k: values[k] or None for k in FIELDS},
+                **numbers,
                 "description": values["description"],
                 "citizen": citizen,
             }
@@ -116,6 +132,7 @@ def receipt(
     user: PageUser,
     now: Now,
 ):
+    code_url = lookup_url(settings.base_url, case.code)
     context = {
         "case": case,
         "agency": session.get(Agency, case.agency_id),
@@ -123,6 +140,13 @@ def receipt(
         "lookup_url": settings.base_url.rstrip("/") + "/tra-cuu",
         "shown": confidentiality.reveal(
             session=session, cases=[case], viewer=user, now=now, where="receipt"
+        ),
+        # The QR code a one-stop desk prints: it opens the public look-up for this code.
+        "qr_svg": Markup(segno.make(code_url, error="m").svg_inline(scale=3, title=case.code)),
+        "procedure": (
+            procedures.get(session=session, code=case.procedure_code)
+            if case.procedure_code
+            else None
         ),
     }
     session.commit()

@@ -10,7 +10,7 @@ from api.deps import CurrentCase, CurrentUser, Now, SessionDep, SettingsDep
 from core.errors import Invalid, NotFound
 from models import CaseCreate, CaseEventPublic, CaseKind, CasePublic, CaseStatus
 from models.base import MAX_INT, Id, Instant, Text
-from workflows.cases import confidentiality, intake, lifecycle, search
+from workflows.cases import confidentiality, intake, lifecycle, search, second_complaints
 from workflows.deadlines import explanation
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -108,7 +108,11 @@ def list_cases(
 def get_case(case: CurrentCase, session: SessionDep, user: CurrentUser, now: Now) -> CasePublic:
     shown = confidentiality.reveal(session=session, cases=[case], viewer=user, now=now, where="api")
     session.commit()
-    return confidentiality.public(case, shown=shown, now=now)
+    public = confidentiality.public(case, shown=shown, now=now)
+    public.second_case_ids = second_complaints.second_case_ids(
+        session=session, case_id=case.id, user=user
+    )
+    return public
 
 
 class ActionBody(BaseModel):

@@ -33,6 +33,8 @@ class PublicCase(BaseModel):
     status_text: str
     received_at: datetime
     due_at: datetime | None
+    # The date promised to the citizen (a dossier's return date on its slip).
+    promised_at: datetime | None = None
     resolved_at: datetime | None
     agency_name: str
 
@@ -57,6 +59,7 @@ def look_up(
         status_text=STATUS_VI[case.status],
         received_at=case.received_at,
         due_at=case.due_at,
+        promised_at=case.promised_at,
         resolved_at=case.resolved_at,
         agency_name=agency.name,
     )

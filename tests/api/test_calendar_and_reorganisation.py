@@ -55,7 +55,7 @@ def test_admin_day_off_moves_the_next_due_date(frozen, session, bearer):
         "2026-03-06"
     ]
     case = client.post("/api/v1/cases", json=case_body(agency), headers=clerk).json()
-    assert case["due_at"].startswith("2026-03-17T10:00")
+    assert case["due_at"].startswith("2026-03-17T16:59:59.999999")
     explained = client.get(f"/api/v1/cases/{case['id']}/deadline", headers=clerk).json()
     assert "06/03/2026 (Nghỉ bù của tỉnh)" in explained["text"]
     assert client.delete("/api/v1/calendar/days/2026-03-06", headers=admin).status_code == 204

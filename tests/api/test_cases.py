@@ -60,8 +60,9 @@ def test_intake_gives_a_code_and_the_acceptance_deadline(client, desk):
     body = response.json()
     assert body["code"] == "KN-2026-000001"
     assert body["status"] == "received" and body["version"] == 1
-    # Received Mon 02/03/2026: 10 working days = Mon 16/03/2026, 17:00 local = 10:00 UTC.
-    assert body["due_at"].startswith("2026-03-16T10:00:00")
+    # Received Mon 02/03/2026: 10 working days = Mon 16/03/2026; the deadline ends at 24:00
+    # local (Civil Code Art. 148.6), stored as its last instant, 16:59:59.999999 UTC.
+    assert body["due_at"].startswith("2026-03-16T16:59:59.999999")
     assert post_case(client, desk, kind="dossier").json()["code"] == "HS-2026-000001"
     assert post_case(client, desk).json()["code"] == "KN-2026-000002"
 
@@ -179,10 +180,10 @@ def test_deadline_explained_in_vietnamese_and_english(client, desk):
     vi = client.get(url, headers=desk["h_officer"]).json()
     assert vi["policy"]["version"] == "complaint-2011.1"
     assert vi["days_counted"] == 10 and vi["last_day"] == "2026-03-05"
-    assert "Tết Nguyên Đán" in vi["text"] and "17 giờ 00 ngày 05/03/2026" in vi["text"]
+    assert "Tết Nguyên Đán" in vi["text"] and "hết ngày 05/03/2026 (24 giờ 00" in vi["text"]
     assert {"date": "2026-02-14", "reason": "thứ Bảy"} in vi["skipped_days"]
     en = client.get(url + "?lang=en", headers=desk["h_officer"]).json()
-    assert "Due: 17:00 on 05/03/2026." in en["text"] and "Lunar New Year" in en["text"]
+    assert "Due: the end of 05/03/2026 (24:00" in en["text"] and "Lunar New Year" in en["text"]
     assert client.get(url + "?lang=fr", headers=desk["h_officer"]).status_code == 422
 
 

@@ -20,6 +20,11 @@ EXTRA = {
     "from_agency": "UBND huyện Định Hóa",
     "to_agency": "UBND thị trấn Chợ Chu",
     "transfer_count": 2,
+    "notice": {
+        "kind": "completion_request",
+        "source": "NĐ 61/2018 Điều 19.4 (mẫu 02)",
+        "missing": "Bản sao <sổ đỏ>",
+    },
 }
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from core.errors import Invalid
-from models import Agency, Case, CaseEvent, CaseStatus, Role, User
+from models import Agency, Case, CaseEvent, CaseKind, CaseStatus, Complexity, Role, User
 from workflows.cases import ping_pong
 from workflows.deadlines import dates as deadlines
 from workflows.deadlines.calendar import WorkingCalendar
@@ -94,7 +94,54 @@ def assign(ctx: Context) -> None:
 
 
 def request_documents(ctx: Context) -> None:
+    """A completion request (dossiers: form 02, at most as often as the policy allows) or, where
+    the policy offers it, a pause while the citizen brings documents."""
+    case, policy = ctx.case, ctx.policy
+    if policy.on_documents == "none":
+        raise Invalid(
+            f"a {case.kind} has no pause for missing documents in law "
+            f"({policy.source}); an agency may turn it on as a product option"
+        )
+    limit = policy.completion_requests
+    if limit is not None and case.completion_requests >= limit:
+        raise Invalid(
+            f"a {case.kind} may be asked to complete its documents {limit} time(s) only "
+            f"({policy.completion_source})"
+        )
+    case.completion_requests += 1
+    if policy.pause_is_option:
+        ctx.data["product_option"] = True
+    case.paused_at = ctx.now
+
+
+def suspend(ctx: Context) -> None:
+    """A denunciation's resolution suspended by decision on the grounds of Art. 36."""
+    ctx.data["legal_basis"] = "Luật Tố cáo 2018 Điều 36"
     ctx.case.paused_at = ctx.now
+
+
+def declare_complex(ctx: Context) -> None:
+    case = ctx.case
+    if case.complexity != Complexity.normal:
+        raise Invalid("the complexity of this complaint was already decided")
+    if case.due_at is not None and ctx.now > case.due_at:
+        raise Invalid("complexity must be decided before the deadline it lengthens")
+    ctx.data["previous_due_at"] = case.due_at.isoformat() if case.due_at else None
+    case.complexity = Complexity.complex
+
+
+def withdraw(ctx: Context) -> None:
+    case, fields = ctx.case, ctx.fields
+    if case.kind != CaseKind.denunciation:
+        return
+    if not fields.written_request or fields.decision is None:
+        raise Invalid(
+            "withdrawing a denunciation needs the denouncer's written request and the "
+            "resolver's decision to stop or continue (Luật Tố cáo 2018 Điều 33)"
+        )
+    ctx.data["legal_basis"] = "Luật Tố cáo 2018 Điều 33"
+    if fields.decision == "continue":
+        ctx.target = case.status  # signs of a violation, or a coerced withdrawal: go on
 
 
 def documents_received(ctx: Context) -> None:
@@ -117,6 +164,8 @@ def documents_received(ctx: Context) -> None:
 
 def extend(ctx: Context) -> None:
     case, policy = ctx.case, ctx.policy
+    if case.due_at is not None and ctx.now > case.due_at:
+        raise Invalid("an extension is decided before the deadline it extends")
     complexity = ctx.fields.complexity or case.complexity
     allowed = policy.extensions_allowed(complexity)
     if case.extensions_used >= allowed:
@@ -154,10 +203,18 @@ def reset_date(ctx: Context) -> None:
     case, policy, new_day = ctx.case, ctx.policy, ctx.fields.new_due_date
     if case.date_reset_used or policy.date_resets < 1:
         raise Invalid("the return date may be reset only once")
+    if case.due_at is not None and deadlines.local_date(ctx.now) >= deadlines.local_date(
+        case.due_at
+    ):
+        raise Invalid(
+            "the apology with a new date (form 04) is sent at the latest one day before the "
+            "deadline; the dossier is now late"
+        )
     if case.due_at is not None and new_day <= deadlines.local_date(case.due_at):
         raise Invalid("the new return date must be later than the current one")
     if not ctx.calendar.is_working_day(new_day):
         raise Invalid("the new return date must be a working day")
+    ctx.data["previous_due_at"] = case.due_at.isoformat() if case.due_at else None
     case.date_reset_used = True
     case.reset_due_at = deadlines.end_of_day(new_day)
 

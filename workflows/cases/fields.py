@@ -42,6 +42,37 @@ class Extend(Fields):
     complexity: Complexity | None = None
 
 
+class DeclareComplex(Fields):
+    """A complaint found complex after acceptance (Law 02/2011 Art. 28, 37): once, before the
+    deadline; the longer limit applies."""
+
+    reason: Text = Required
+
+
+# Luật Tố cáo 2018 Art. 36.1: the grounds on which the resolution of a denunciation is
+# suspended (tạm đình chỉ) by a written decision.
+SuspendGrounds = Literal[
+    "awaiting_other_resolution",  # (a) the result of another body's resolution or related case
+    "awaiting_expert_assessment",  # (b) an additional or repeated expert assessment
+    "awaiting_successor",  # (c) the accused died or the body was dissolved: its successor
+]
+
+
+class Suspend(Fields):
+    grounds: SuspendGrounds
+    decision: Text = Required  # the decision's number and date, or its text
+
+
+class Withdraw(Fields):
+    """The citizen withdraws. A denunciation: the denouncer's written request, and the
+    resolver's decision to stop or, where there are signs of a violation or the withdrawal
+    was coerced, to continue (Luật Tố cáo 2018 Art. 33)."""
+
+    reason: Text = Required
+    written_request: Text | None = Field(default=None, max_length=5000)
+    decision: Literal["stop", "continue"] | None = None
+
+
 class Resolve(Fields):
     answer: Text = Required
 

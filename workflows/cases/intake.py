@@ -29,12 +29,13 @@ from models import (
     Role,
     User,
 )
-from workflows.cases import lifecycle
+from workflows.cases import lifecycle, second_complaints
 from workflows.cases.access import visible_agency_ids
 from workflows.cases.text import similar_titles
 from workflows.deadlines import calendar as calendars
 from workflows.deadlines import dates as deadlines
-from workflows.deadlines import overdue
+from workflows.deadlines import overdue, procedures
+from workflows.deadlines import policies as policy_data
 from workflows.deadlines.policies import PolicySet
 
 PREFIXES = {
@@ -102,6 +103,19 @@ def intake(
         session=session, user=actor
     ):
         raise Forbidden("you may register cases only for your own agency")
+    instance = second_complaints.check_request(
+        kind=data.kind, instance=data.instance, first_case_id=data.first_case_id
+    )
+    first = None
+    if data.first_case_id is not None:
+        first = second_complaints.first_case(
+            session=session, first_case_id=data.first_case_id, agency_id=agency.id, actor=actor
+        )
+    procedure = None
+    if data.procedure_code is not None:
+        if data.kind != CaseKind.dossier:
+            raise Invalid("procedure_code applies to dossiers only")
+        procedure = procedures.get(session=session, code=data.procedure_code)
     received_at = data.received_at or now
     if received_at.tzinfo is None:
         raise Invalid("received_at must carry a timezone")
@@ -121,6 +135,12 @@ def intake(
         phone_digits=re.sub(r"\D", "", citizen.phone) if citizen.phone else None,
         agency_id=agency.id,
         procedure=data.procedure,
+        procedure_code=procedure.code if procedure else None,
+        processing_days=(
+            procedures.processing_days(procedure, remote=agency.remote_area) if procedure else None
+        ),
+        instance=instance,
+        first_case_id=first.id if first else None,
         complexity=data.complexity,
         remote_area=agency.remote_area,
         received_at=received_at,
@@ -131,6 +151,16 @@ def intake(
     )
     duplicates = possible_duplicates(session=session, case=case)
     calendar = calendars.load(session=session)
+    extra = {}
+    if procedure is not None:
+        extra = {"procedure_code": procedure.code, "processing_days": case.processing_days}
+    if first is not None:
+        policy = (policies or policy_data.default()).in_force(
+            CaseKind.complaint, deadlines.local_date(received_at), 2
+        )
+        extra = second_complaints.assess(
+            session=session, case=case, first=first, policy=policy, calendar=calendar
+        )
     # Every read is done: the code's counter row stays locked until commit, so it is taken
     # last, and only the case, its event and its outbox rows are written while it is held.
     case.code = next_code(session=session, kind=data.kind, year=deadlines.local_date(now).year)
@@ -142,7 +172,10 @@ def intake(
         policies=policies,
         base_url=base_url,
         calendar=calendar,
+        data=extra,
     )
+    if first is not None:
+        second_complaints.record_link(session=session, case=case, first=first, now=now)
     return Intake(case=case, created=True, duplicates=duplicates)
 
 

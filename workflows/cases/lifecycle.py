@@ -17,12 +17,13 @@ from sqlmodel import Session, select
 
 from core.errors import Conflict, Forbidden, Invalid
 from models import OPEN_STATUSES, Case, CaseEvent, CaseKind, CaseStatus, Role, User
-from workflows.cases import citizen_notices, ping_pong
+from workflows.cases import citizen_notices, notices, ping_pong
 from workflows.cases import effects as e
 from workflows.cases import fields as f
 from workflows.deadlines import calendar as calendars
 from workflows.deadlines import dates as deadlines
 from workflows.deadlines import policies as policy_data
+from workflows.deadlines import promised
 from workflows.deadlines.policies import PolicySet
 from workflows.escalation import sweep as escalation
 from workflows.org import agencies
@@ -51,10 +52,44 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "assign": Transition(frozenset(OPEN_STATUSES), None, STAFF, f.Assign, e.assign),
     "request_documents": Transition(
-        frozenset({S.accepted}), S.on_hold, STAFF, f.RequestDocuments, e.request_documents
+        frozenset({S.accepted}),
+        S.on_hold,
+        STAFF,
+        f.RequestDocuments,
+        e.request_documents,
+        kinds=frozenset({CaseKind.complaint, CaseKind.petition, CaseKind.dossier}),
     ),
     "documents_received": Transition(
-        frozenset({S.on_hold}), S.accepted, DESK, f.Note, e.documents_received
+        frozenset({S.on_hold}),
+        S.accepted,
+        DESK,
+        f.Note,
+        e.documents_received,
+        kinds=frozenset({CaseKind.complaint, CaseKind.petition, CaseKind.dossier}),
+    ),
+    "suspend": Transition(
+        frozenset({S.accepted}),
+        S.on_hold,
+        STAFF,
+        f.Suspend,
+        e.suspend,
+        kinds=frozenset({CaseKind.denunciation}),
+    ),
+    "resume": Transition(
+        frozenset({S.on_hold}),
+        S.accepted,
+        STAFF,
+        f.Note,
+        e.documents_received,
+        kinds=frozenset({CaseKind.denunciation}),
+    ),
+    "declare_complex": Transition(
+        frozenset({S.accepted, S.on_hold}),
+        None,
+        STAFF,
+        f.DeclareComplex,
+        e.declare_complex,
+        kinds=frozenset({CaseKind.complaint}),
     ),
     "extend": Transition(frozenset({S.accepted, S.on_hold}), None, STAFF, f.Extend, e.extend),
     "reset_date": Transition(
@@ -68,7 +103,7 @@ TRANSITIONS: dict[str, Transition] = {
     "resolve": Transition(frozenset({S.accepted}), S.resolved, STAFF, f.Resolve, e.resolve),
     "close": Transition(frozenset({S.resolved}), S.closed, STAFF, f.Note, e.close),
     "reopen": Transition(frozenset({S.resolved, S.closed}), S.accepted, STAFF, f.Reason, e.reopen),
-    "withdraw": Transition(frozenset(OPEN_STATUSES), S.withdrawn, DESK, f.Reason, e.nothing),
+    "withdraw": Transition(frozenset(OPEN_STATUSES), S.withdrawn, DESK, f.Withdraw, e.withdraw),
     # Called by workflows/, never offered over the case actions endpoint. Any member of an
     # inspection team may conclude (heads too, in a self-inspection): workflows/inspections
     # checks the membership and the inspected agencies before calling.
@@ -151,6 +186,7 @@ def open_case(
     policies: PolicySet | None,
     base_url: str,
     calendar: calendars.WorkingCalendar | None = None,
+    data: dict[str, Any] | None = None,
 ) -> Case:
     """Put a new case in `received`, record its policy version and its first event.
 
@@ -158,7 +194,7 @@ def open_case(
     gap-free code just before, so the code's row lock is held only for the writes.
     """
     policy = (policies or policy_data.default()).in_force(
-        case.kind, deadlines.local_date(case.received_at)
+        case.kind, deadlines.local_date(case.received_at), case.instance
     )
     case.policy_version = policy.version
     e.start_clock(case, case.received_at, "receipt")
@@ -173,7 +209,7 @@ def open_case(
         calendar=calendar or calendars.load(session=session),
         base_url=base_url,
     )
-    _record(ctx, action="receive", data={"policy_version": policy.version})
+    _record(ctx, action="receive", data={"policy_version": policy.version, **(data or {})})
     return case
 
 
@@ -190,6 +226,7 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
     if ctx.target is not None:
         case.status = ctx.target
     case.due_at = deadlines.due_for(case=case, policy=ctx.policy, calendar=ctx.calendar)
+    case.promised_at = promised.promised_for(case=case, policy=ctx.policy, calendar=ctx.calendar)
     case.updated_at = ctx.now
     policy = escalation.policy_for(session=ctx.session, calendar=ctx.calendar)
     escalation.reschedule(session=ctx.session, case=case, now=ctx.now, policy=policy)
@@ -210,6 +247,7 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
     )
     notice = {"session": ctx.session, "case": case, "action": action, "data": data}
     citizen_notices.notify(**notice, now=ctx.now, base_url=ctx.base_url)
+    notices.create(**notice, now=ctx.now, calendar=ctx.calendar, base_url=ctx.base_url)
     ping_pong.notify(**notice, now=ctx.now, base_url=ctx.base_url)
 
 

@@ -6,8 +6,11 @@ Counting (LEGAL.md, Civil Code 2015 Art. 147-148):
   working day;
 - "working_days": count only working days (weekends and holidays skipped, worked Saturdays
   counted).
-A deadline ends at 17:00 local time (Asia/Ho_Chi_Minh) on its last day, the end of office
-hours, and is stored as the UTC instant (10:00 UTC).
+A deadline counted in days ends at 24:00 local time (Asia/Ho_Chi_Minh) of its last day
+(Civil Code 2015 Art. 148.6; a last day that is a day off moves to the next working day,
+Art. 148.5). It is stored as the last instant of that day, 23:59:59.999999 local (16:59:59.999999
+UTC): an answer at 18:00 or 23:59 of the last day is on time, at 00:00 the next day it is late,
+and the stored instant still falls on the last day wherever a date is shown.
 A pause moves the due date by exactly the paused time, counted in the policy's unit over the
 local dates [paused day, resumed day): the day the documents arrive counts again.
 """
@@ -21,11 +24,11 @@ from workflows.deadlines.calendar import WorkingCalendar
 from workflows.deadlines.overdue import is_overdue  # noqa: F401  (read here by explanation.py)
 from workflows.deadlines.policies import Policy, Step, Unit
 
-END_OF_DAY = time(17, 0)
+END_OF_DAY = time.max  # 24:00 less one microsecond: the last instant of the day
 
 
 def end_of_day(day: date) -> datetime:
-    """17:00 local time on `day`, as a UTC instant."""
+    """The end of `day` (24:00 local time, Civil Code Art. 148.6), as a UTC instant."""
     return datetime.combine(day, END_OF_DAY, tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
@@ -92,11 +95,14 @@ def clock_for(*, case: Case, policy: Policy) -> Clock | None:
         extension_units = case.extensions_used * policy.extension_length
     else:
         return None
+    base = step.amount(case.complexity, case.remote_area)
+    if phase == "resolve" and case.processing_days is not None:
+        base = case.processing_days  # the dossier's procedure, fixed at receipt
     return Clock(
         phase=phase,
         started_at=case.clock_started_at,
         step=step,
-        base=step.amount(case.complexity, case.remote_area),
+        base=base,
         extension_units=extension_units,
         paused=case.paused_units,
     )

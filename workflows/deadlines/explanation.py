@@ -9,6 +9,7 @@ from models import Case, CaseEvent
 from workflows.deadlines import calendar as calendars
 from workflows.deadlines import dates as deadlines
 from workflows.deadlines import policies as policy_data
+from workflows.deadlines import procedures as procedure_data
 from workflows.deadlines.policies import PolicySet
 
 WORDS = {
@@ -24,7 +25,10 @@ WORDS = {
         "reopen": "ngày mở lại",
         "directive": "ngày có kết luận kiểm tra",
         "start": "Bắt đầu tính từ {event} {day}; ngày bắt đầu không tính.",
-        "rule": "Quy định {title} ({version}): {phase} trong {amount} {unit} — {source}.",
+        "rule": "Quy định {title}: {phase} trong {amount} {unit} — {source}.",
+        "procedure": "Thủ tục {name}: {amount} ngày làm việc — {source}.",
+        "worked": "Ngày làm bù được tính là ngày làm việc: {days}.",
+        "option": " (tùy chọn của sản phẩm: luật không quy định tạm dừng cho loại việc này)",
         "ext": "Gia hạn lần {n}: thêm {units} {unit} ({reason}).",
         "pause": "Tạm dừng từ {start} đến {end}: {units} {unit} không tính.",
         "paused_now": (
@@ -33,10 +37,13 @@ WORDS = {
         "off": "Các ngày nghỉ được bỏ qua: {days}.",
         "moved": (
             "Ngày cuối {nominal} là ngày nghỉ ({reason}) nên hạn chuyển sang ngày làm việc"
-            " tiếp theo."
+            " tiếp theo, {day} (Bộ luật Dân sự Điều 148.5)."
         ),
-        "reset": "Ngày hẹn trả đã được hẹn lại (một lần) kèm thư xin lỗi: {day}.",
-        "due": "Hạn: 17 giờ 00 ngày {day}.",
+        "reset": (
+            "Ngày hẹn trả đã được hẹn lại (một lần) kèm thư xin lỗi: {day}; ngày hẹn ban đầu"
+            " là {original}."
+        ),
+        "due": "Hạn: hết ngày {day} (24 giờ 00, Bộ luật Dân sự 2015 Điều 148.6).",
         "none": "Hồ sơ đã kết thúc; không còn thời hạn đang chạy.",
     },
     "en": {
@@ -51,17 +58,23 @@ WORDS = {
         "reopen": "the day of reopening",
         "directive": "the day of the inspection conclusion",
         "start": "Counted from {event} {day}; the starting day is not counted.",
-        "rule": "Rule {title} ({version}): {phase} within {amount} {unit} — {source}.",
+        "rule": "Rule {title}: {phase} within {amount} {unit} — {source}.",
+        "procedure": "Procedure {name}: {amount} working days — {source}.",
+        "worked": "Worked days counted as working days: {days}.",
+        "option": " (a product option: the law sets no pause for this kind of case)",
         "ext": "Extension {n}: {units} more {unit} ({reason}).",
         "pause": "Paused from {start} to {end}: {units} {unit} not counted.",
         "paused_now": "Paused since {start} (waiting for the citizen): the date moves by the wait.",
         "off": "Days off skipped: {days}.",
         "moved": (
             "The last day {nominal} is a day off ({reason}), so the deadline moves to the next"
-            " working day."
+            " working day, {day} (Civil Code Art. 148.5)."
         ),
-        "reset": "The return date was reset (once) with an apology: {day}.",
-        "due": "Due: 17:00 on {day}.",
+        "reset": (
+            "The return date was reset (once) with an apology: {day}; the original date was"
+            " {original}."
+        ),
+        "due": "Due: the end of {day} (24:00, Civil Code 2015 Art. 148.6).",
         "none": "The case is finished; no deadline is running.",
     },
 }
@@ -110,7 +123,6 @@ def explain(
         words["start"].format(event=words[case.clock_event], day=_d(start_day)),
         words["rule"].format(
             title=policy.title,
-            version=policy.version,
             phase=words[clock.phase],
             amount=clock.base,
             unit=unit_word,
@@ -123,33 +135,46 @@ def explain(
                 n=n, units=event.data.get("units"), unit=unit_word, reason=event.data.get("reason")
             )
         )
+    if case.procedure_code and clock.phase == "resolve" and case.processing_days is not None:
+        procedure = procedure_data.get(session=session, code=case.procedure_code)
+        lines.append(
+            words["procedure"].format(
+                name=procedure.name, amount=case.processing_days, source=procedure.source
+            )
+        )
+    option = words["option"] if policy.pause_is_option else ""
     pause_items = []
     for event in pauses:
         start = deadlines.local_date(datetime.fromisoformat(event.data["paused_from"]))
         end = deadlines.local_date(event.at)
         units = event.data["paused_units"]
         pause_items.append({"from": start, "to": end, "units": units})
-        lines.append(
-            words["pause"].format(start=_d(start), end=_d(end), units=units, unit=unit_word)
-        )
+        line = words["pause"].format(start=_d(start), end=_d(end), units=units, unit=unit_word)
+        lines.append(line[:-1] + option + ".")
     if case.paused_at is not None:
-        lines.append(words["paused_now"].format(start=_d(deadlines.local_date(case.paused_at))))
+        line = words["paused_now"].format(start=_d(deadlines.local_date(case.paused_at)))
+        lines.append(line[:-1] + option + ".")
+    # Days off are skipped only when working days are counted; a rule in days counts every
+    # day and only moves a last day that is off (named in the "moved" line).
+    skipped, worked = [], []
     if clock.step.unit == "working_days":
         skipped = cal.days_off_between(start_day + timedelta(days=1), last, lang)
-    else:
-        skipped = cal.days_off_between(moved_from, last, lang) if moved_from else []
+        worked = cal.worked_weekend_days_between(start_day + timedelta(days=1), last)
     if skipped:
         listed = ", ".join(f"{_d(date.fromisoformat(s['date']))} ({s['reason']})" for s in skipped)
         lines.append(words["off"].format(days=listed))
+    if worked:
+        lines.append(words["worked"].format(days=", ".join(_d(day) for day in worked)))
     if moved_from is not None:
         lines.append(
             words["moved"].format(
-                nominal=_d(moved_from), reason=cal.day_off_reason(moved_from, lang)
+                nominal=_d(moved_from), reason=cal.day_off_reason(moved_from, lang), day=_d(last)
             )
         )
     if case.reset_due_at is not None and clock.phase == "resolve":
-        lines.append(words["reset"].format(day=_d(deadlines.local_date(case.reset_due_at))))
-        last = deadlines.local_date(case.reset_due_at)
+        reset_day = deadlines.local_date(case.reset_due_at)
+        lines.append(words["reset"].format(day=_d(reset_day), original=_d(last)))
+        last = reset_day
     lines.append(words["due"].format(day=_d(last)))
     return {
         **out,
@@ -171,6 +196,7 @@ def explain(
         "pauses": pause_items,
         "paused_since": case.paused_at,
         "skipped_days": skipped,
+        "worked_days": [day.isoformat() for day in worked],
         "moved_from": moved_from,
         "last_day": last,
         "lines": lines,

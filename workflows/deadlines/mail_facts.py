@@ -49,6 +49,8 @@ def case_facts(*, case: Any, agency_name: str, now: datetime, base_url: str) -> 
         "days_left": max(0, (due_day - today).days) if due_day and not overdue else 0,
         "url": case_url(base_url, case.id),
         "lookup_url": lookup_url(base_url, case.code),
+        # A dossier's return date as on the slip (form 01); empty for rows without it.
+        "promised_date": local_date(getattr(case, "promised_at", None)),
     }
 
 

@@ -50,11 +50,22 @@ class Policy:
     in_force_to: date | None
     accept: Step
     resolve: Step
-    on_documents: Literal["pause", "restart"]
+    # What `request_documents` does: pause the clock, restart it from zero when the complete
+    # documents arrive (dossiers, NĐ 61/2018 Art. 19.4), or `none`: not offered (complaints:
+    # Law 02/2011 has no general pause; turning it on is a product option, `pause_is_option`).
+    on_documents: Literal["pause", "restart", "none"]
     extensions: dict[str, int]
     extension_length: int
     extension_source: str
     date_resets: int
+    instance: int = 1  # complaints: 1 first time, 2 second time (Law 02/2011 Art. 33-37)
+    completion_requests: int | None = None  # None: no limit; dossiers: 1
+    completion_source: str = ""
+    pause_is_option: bool = False  # the pause has no basis in law: shown as a product option
+    # A second complaint's window (Art. 33): days from the first decision or the lapse of the
+    # first deadline, normal and remote.
+    window: dict[str, int] | None = None
+    window_source: str = ""
 
     def extensions_allowed(self, complexity: Complexity) -> int:
         return self.extensions.get(str(complexity), 0)
@@ -67,9 +78,13 @@ class Policy:
 class PolicySet:
     policies: tuple[Policy, ...]
 
-    def in_force(self, kind: CaseKind, on: date) -> Policy:
-        """The policy for `kind` in force on `on` (a case's start event)."""
-        matches = [p for p in self.policies if p.kind == kind and p.in_force_on(on)]
+    def in_force(self, kind: CaseKind, on: date, instance: int = 1) -> Policy:
+        """The policy for `kind` (and a complaint's instance) in force on `on`."""
+        matches = [
+            p
+            for p in self.policies
+            if p.kind == kind and p.instance == instance and p.in_force_on(on)
+        ]
         if not matches:
             raise Invalid(f"no deadline policy for {kind} in force on {on.isoformat()}")
         return max(matches, key=lambda p: p.in_force_from)
@@ -109,6 +124,16 @@ def parse(data: dict) -> PolicySet:
             extension_length=int(ext.get("length", 0)),
             extension_source=ext.get("source", ""),
             date_resets=int(raw.get("date_resets", 0)),
+            instance=int(raw.get("instance", 1)),
+            completion_requests=(raw.get("completion_requests") or {}).get("max"),
+            completion_source=(raw.get("completion_requests") or {}).get("source", ""),
+            pause_is_option=bool(raw.get("pause_is_option", False)),
+            window=(
+                {k: int(v) for k, v in raw["window"].items() if k != "source"}
+                if raw.get("window")
+                else None
+            ),
+            window_source=(raw.get("window") or {}).get("source", ""),
         )
         for step in (policy.accept, policy.resolve):
             if step.unit not in ("days", "working_days") or "normal" not in step.amounts:

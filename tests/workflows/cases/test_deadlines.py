@@ -25,7 +25,7 @@ def agency_of(session, user):
 
 
 def local_due(case) -> date:
-    assert deadlines.end_of_day(deadlines.local_date(case.due_at)) == case.due_at  # 17:00 local
+    assert deadlines.end_of_day(deadlines.local_date(case.due_at)) == case.due_at  # 24:00 local
     return deadlines.local_date(case.due_at)
 
 

@@ -25,6 +25,9 @@ EXPECTED = {
     "close": {"resolved": "closed"},
     "reopen": {"resolved": "accepted", "closed": "accepted"},
     "withdraw": {"received": "withdrawn", "accepted": "withdrawn", "on_hold": "withdrawn"},
+    "declare_complex": {"accepted": "accepted", "on_hold": "on_hold"},
+    "suspend": {"accepted": "on_hold"},
+    "resume": {"on_hold": "accepted"},
 }
 STATES = ["received", "accepted", "on_hold", "resolved", "closed", "declined", "withdrawn"]
 # How to bring a fresh case into each state.
@@ -37,7 +40,28 @@ PATHS = {
     "declined": [("decline", {"reason": "Không thuộc thẩm quyền"})],
     "withdrawn": [("withdraw", {"reason": "Công dân rút đơn"})],
 }
-KIND = {"extend": "denunciation", "reset_date": "dossier"}
+# A complaint has no pause in law (LEGAL.md "Second round"), so the general table runs on a
+# petition; denunciations are suspended by decision (Art. 36), complaints declared complex.
+KIND = {
+    "extend": "denunciation",
+    "suspend": "denunciation",
+    "resume": "denunciation",
+    "reset_date": "dossier",
+    "declare_complex": "complaint",
+}
+SUSPEND = ("suspend", {"grounds": "awaiting_expert_assessment", "decision": "QĐ số 5/QĐ-UBND"})
+
+
+def path_to(state: str, kind: str) -> list | None:
+    """The actions that bring a fresh case of `kind` to `state` (None: unreachable)."""
+    if state == "on_hold" and kind == "denunciation":
+        return [("accept", {}), SUSPEND]
+    if state == "withdrawn" and kind == "denunciation":
+        written = {"written_request": "Đơn rút tố cáo ngày 02/03/2026", "decision": "stop"}
+        return [("withdraw", {"reason": "Người tố cáo rút đơn", **written})]
+    if state == "on_hold" and kind == "complaint":
+        return None  # no pause for a complaint unless an agency turns the option on
+    return PATHS[state]
 
 
 @pytest.fixture
@@ -62,6 +86,8 @@ def fields_for(action, office):
         "resolve": {"answer": "Quyết định giải quyết số 12"},
         "reopen": {"reason": "Khiếu nại lần hai"},
         "withdraw": {"reason": "Công dân rút đơn"},
+        "declare_complex": {"reason": "Nhiều nội dung, cần xác minh nhiều nơi"},
+        "suspend": SUSPEND[1],
     }.get(action, {})
 
 
@@ -71,9 +97,12 @@ def test_every_action_from_each_state(engine, session, office, state):
     officer = office["officer"]
     wrong = []
     for action, targets in EXPECTED.items():
-        kind = KIND.get(action, "complaint")
+        kind = KIND.get(action, "petition")
+        steps = path_to(state, kind)
+        if steps is None:
+            continue
         case = make_case(engine, officer, office["agency"], now=NOW, kind=kind)
-        for step, fields in PATHS[state]:
+        for step, fields in steps:
             case = act(engine, case, step, officer, now=NOW, **fields)
         assert case.status == state
         events_before = session.exec(select(func.count()).select_from(CaseEvent)).one()

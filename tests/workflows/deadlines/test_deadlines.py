@@ -24,9 +24,12 @@ def due_day(kind: str, phase: str, start: date, calendar=None, **variant) -> dat
     return day
 
 
-def test_deadline_ends_at_17_local_stored_in_utc():
-    # 17:00 in Hà Nội (UTC+7) is 10:00 UTC.
-    assert deadlines.end_of_day(date(2026, 3, 5)) == datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
+def test_deadline_ends_at_24_local_stored_in_utc():
+    # Civil Code 2015 Art. 148.6: a time limit in days ends at 24:00 of its last day. 24:00 in
+    # Hà Nội (UTC+7) on 05/03 is 17:00 UTC; the stored instant is the microsecond before it.
+    end = deadlines.end_of_day(date(2026, 3, 5))
+    assert end == datetime(2026, 3, 5, 16, 59, 59, 999999, tzinfo=UTC)
+    assert deadlines.local_date(end) == date(2026, 3, 5)
 
 
 def test_complaint_received_just_before_tet_is_accepted_after_it():
