@@ -4,14 +4,13 @@ the report, and period statistics."""
 import csv
 import io
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.deps import CurrentUser, Now, SessionDep, require_roles
+from api.jinja import templates
 from models import (
     ConclusionCreate,
     ConclusionPublic,
@@ -34,22 +33,8 @@ router = APIRouter(prefix="/inspections", tags=["inspections"])
 InspectorOrAdmin = Annotated[User, Depends(require_roles(Role.inspector, Role.admin))]
 StatisticsReader = Annotated[User, Depends(require_roles(Role.inspector, Role.admin, Role.head))]
 
-_templates = Environment(
-    loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
-    autoescape=select_autoescape(["html"]),
-)
-
-
 def _local_date(value: datetime) -> str:
     return value.astimezone(inspection_reports.LOCAL).strftime("%d/%m/%Y")
-
-
-def _local_datetime(value: datetime) -> str:
-    return value.astimezone(inspection_reports.LOCAL).strftime("%H:%M %d/%m/%Y")
-
-
-_templates.filters["local_date"] = _local_date
-_templates.filters["local_datetime"] = _local_datetime
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -119,7 +104,7 @@ def get_agenda(
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="agenda-{inspection.id}.csv"'},
         )
-    page = _templates.get_template("inspections/agenda_print.html").render(
+    page = templates.env.get_template("inspections/agenda_print.html").render(
         agenda=agenda, members=inspections.public(session=session, inspection=inspection).members
     )
     return HTMLResponse(page)
