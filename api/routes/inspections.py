@@ -33,6 +33,7 @@ router = APIRouter(prefix="/inspections", tags=["inspections"])
 InspectorOrAdmin = Annotated[User, Depends(require_roles(Role.inspector, Role.admin))]
 StatisticsReader = Annotated[User, Depends(require_roles(Role.inspector, Role.admin, Role.head))]
 
+
 def _local_date(value: datetime) -> str:
     return value.astimezone(inspection_reports.LOCAL).strftime("%d/%m/%Y")
 
