@@ -4,7 +4,7 @@ malformed, missing, repeated or absurd field is never a 5xx, and a refused form 
 from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from api.deps import utcnow
@@ -153,6 +153,8 @@ def test_case_action_forms(client, desk, action):
 
     @FUZZ
     @given(form=form_of("version", *names))
+    @example(form={"version": "99999999999999999999"})  # the two 500s of issue 12
+    @example(form={"version": "1", "assignee_id": "²", "agency_id": "²"})
     def post(form):
         response = client.post(f"/cases/{case.id}/act/{action}", data=form, follow_redirects=False)
         assert_answered(response)
@@ -180,6 +182,8 @@ def test_inspection_planning_form(client, settings, story, form):
 
 @FUZZ
 @given(form=form_of("case_id", "version", "outcome", "text", "responsible_user_id", "due_date"))
+@example(form={"case_id": "²", "outcome": "closed", "text": "Kết thúc"})  # once a 500
+@example(form={"case_id": "1", "version": "99999999999999999999", "outcome": "closed"})
 def test_conclusion_form(client, settings, story, meeting, form):
     as_user(client, settings, story.leader)
     url = f"/inspections/{meeting.id}/conclusions"
