@@ -9,13 +9,12 @@ from hypothesis import strategies as st
 
 from api.deps import utcnow
 from api.pages.cases import ACTION_FIELDS
-from models import InspectionCreate, Role
+from models import Role
 from tests.case_factories import make_case
 from tests.factories import make_agency, make_head, make_user
 from tests.web.test_inspection_pages import as_user
 from tests.web.test_pages import sign_in
 from workflows.cases import lifecycle
-from workflows.inspections import service as inspections
 
 ODD = [
     "",
@@ -96,25 +95,6 @@ def desk(session, engine, now):
     make_user(session, Role.officer, agency, full_name="Lê Thị Hoa")
     case = make_case(engine, head, agency, now=now - timedelta(days=3), kind="dossier")
     return head, case
-
-
-@pytest.fixture
-def meeting(session, story, now):
-    inspection = inspections.create(
-        session=session,
-        data=InspectionCreate(
-            agency_id=story.agencies["tinh"].id,
-            include_subtree=True,
-            title="Kiểm tra công vụ năm 2023",
-            kind="surprise",
-            meeting_at=now + timedelta(hours=1),
-            member_ids=[story.leader.id, story.member.id],
-        ),
-        actor=story.leader,
-        now=now,
-    )
-    session.commit()
-    return inspection
 
 
 @FUZZ
