@@ -110,7 +110,7 @@ async def _posted(request: Request) -> FormData | None:
         return None
     try:
         return await request.form()  # parsed once already: this is the cached form
-    except Exception:  # a body that is no form at all: nothing to show again
+    except Exception:  # noqa: BLE001 -- a body that is no form: nothing to show again
         return None
 
 
@@ -151,9 +151,13 @@ def failure(
     messages: dict[str, str],
     domain_text: Callable[[Exception], str],
 ) -> FormFailure:
-    """The refusal in words: a field's own message key (`messages`) before the generic one."""
+    """The refusal in words: a field's own message key (`messages`: what to give there)
+    before the generic one; "too long" is said as such."""
     keys = field_errors(exc)
-    errors = {name: translate(messages.get(name, key)) for name, key in keys.items()}
+    errors = {
+        name: translate(key if key == "form.too_long" else messages.get(name, key))
+        for name, key in keys.items()
+    }
     if errors:
         message = " ".join(dict.fromkeys(errors.values()))
     elif isinstance(exc, DomainError):
