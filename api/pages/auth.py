@@ -2,16 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from api import i18n
 from api.deps import TOKEN_COOKIE, Now, SessionDep, SettingsDep
+from api.pages import forms
 from api.pages.web import MaybeUser, PageUser, redirect, render
 from api.security import create_token
 from models import Agency, Role
 from workflows.org import users
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
 
 # The pages each role starts from; pages of later issues add themselves here.
 HOME_LINKS: dict[Role, list[tuple[str, str]]] = {
@@ -44,24 +46,38 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+class SignInForm(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=128)
+    next: str = Field(default="/", max_length=500)
+
+
 @router.get("/sign-in")
-def sign_in_page(request: Request, user: MaybeUser, next: str | None = None):
+def sign_in_page(
+    request: Request, user: MaybeUser, next: Annotated[str | None, Query(max_length=500)] = None
+):
+    failed = forms.form_failure(request, "sign_in")
+    if failed is not None:  # refused: the name typed is kept, never the password
+        context = {"next": safe_next(failed.values.get("next"))}
+        context["username"] = failed.values.get("username", "")[:64]
+        return render(request, "sign_in.html", context)
     if user is not None:
         return redirect(safe_next(next))
     return render(request, "sign_in.html", {"next": safe_next(next)})
 
 
 @router.post("/sign-in")
+@forms.show_on_error("/sign-in", form="sign_in")
 def sign_in(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
     now: Now,
-    username: Annotated[str, Form(max_length=64)],
-    password: Annotated[str, Form(max_length=128)],
-    next: Annotated[str, Form(max_length=500)] = "/",
+    form: Annotated[SignInForm, Form()],
 ):
-    user = users.authenticate(session=session, username=username, password=password)
+    username, next = form.username, form.next
+    user = users.authenticate(session=session, username=username, password=form.password)
     if user is None:
         context = {"next": safe_next(next), "error": True, "username": username}
         return render(request, "sign_in.html", context, status_code=401)

@@ -3,18 +3,20 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
+from pydantic import BaseModel, ConfigDict
 from sqlmodel import select
 
 from api import i18n
 from api.deps import Now, SessionDep, SettingsDep
-from api.pages.web import PageCase, PageUser, page_roles, redirect, render
-from core.errors import Conflict, DomainError
+from api.pages import forms
+from api.pages.web import PageCase, PageNotFound, PageUser, page_roles, redirect, render
 from models import Agency, Case, CaseEvent, Notification, Role, User
-from workflows.cases import confidentiality, lifecycle, notices, search
+from models.base import Id
+from workflows.cases import access, confidentiality, lifecycle, notices, search
 from workflows.deadlines import explanation, overdue
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
 StaffUser = Annotated[User, Depends(page_roles(Role.officer, Role.head, Role.admin))]
 QUEUE_LIMIT = 200
 
@@ -54,25 +56,23 @@ def action_fields(case: Case, action: str) -> list[tuple[str, str, bool]]:
     return ACTION_FIELDS.get(action, [])
 
 
-def allowed_actions(case: Case, user: User) -> list[str]:
-    """The actions the lifecycle offers this user on this case in its present state."""
-    names = []
-    for name in lifecycle.PUBLIC_ACTIONS:
-        transition = lifecycle.TRANSITIONS[name]
-        if case.status not in transition.sources or user.role not in transition.roles:
-            continue
-        if transition.kinds is not None and case.kind not in transition.kinds:
-            continue
-        names.append(name)
-    return names
-
-
 @router.get("/queue")
 def queue(request: Request, session: SessionDep, user: StaffUser, now: Now):
     mine = search.CaseFilter(open_only=True, mine_or_unassigned=user.id)
     rows = search.matching(session=session, user=user, filters=mine, now=now, limit=QUEUE_LIMIT)
     names = {a.id: a.name for a in session.exec(select(Agency))}
-    items = [(c, overdue.urgency(case=c, now=now), allowed_actions(c, user)) for c in rows]
+    scope = access.visible_agency_ids(session=session, user=user)
+    reach = None if scope is None else set(scope)
+    items = [
+        (
+            c,
+            overdue.urgency(case=c, now=now),
+            lifecycle.available_actions(
+                session=session, case=c, actor=user, actor_agency_ids=reach
+            ),
+        )
+        for c in rows
+    ]
     shown = confidentiality.reveal(session=session, cases=rows, viewer=user, now=now, where="queue")
     session.commit()
     unsent = notices.unsent_counts(session=session, case_ids=[c.id for c in rows])
@@ -110,7 +110,10 @@ def _case_context(session, case: Case, user: User, now: datetime, lang: str) -> 
         "people": people,
         "deadline": explanation.explain(session=session, case=case, now=now, lang=lang),
         "urgency": overdue.urgency(case=case, now=now),
-        "actions": [(a, action_fields(case, a)) for a in allowed_actions(case, user)],
+        "actions": [
+            (a, action_fields(case, a))
+            for a in lifecycle.available_actions(session=session, case=case, actor=user)
+        ],
         "choices": CHOICES,
         "notices": [
             (n, notices.is_overdue(n, now))
@@ -132,30 +135,39 @@ def case_page(request: Request, session: SessionDep, user: PageUser, case: PageC
     lang = i18n.language(request)
     context = _case_context(session, case, user, now, lang)
     context["done"] = request.query_params.get("done")
+    failed = forms.form_failure(request)
+    if failed is not None:  # an action refused: its form open, what was typed kept
+        context["failed_action"] = failed.form
+        context["error"] = "conflict" if forms.changed_meanwhile(failed) else failed.message
     session.commit()  # the denouncer shown to this reader (workflows/cases/confidentiality)
     return render(request, "case.html", context, user=user)
 
 
-@router.post("/cases/{case_id}/act/{action}")
-async def act(
-    action: str,
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    user: PageUser,
-    case: PageCase,
-    now: Now,
-):
-    form = await request.form()
-    fields = {k: str(v).strip() for k, v in form.items() if str(v).strip()}
-    version = fields.pop("version", "")
-    error, status = None, 200
-    try:
-        if action not in lifecycle.PUBLIC_ACTIONS:
-            raise DomainError(f"unknown action {action!r}")
-        for key in ("agency_id", "assignee_id"):
-            if key in fields:
-                fields[key] = int(fields[key]) if fields[key].isdigit() else fields[key]
+def action_form(action: str) -> type[BaseModel]:
+    """The form of one action: the lifecycle's own fields for it, and the version the page
+    showed (extra fields of the page are ignored)."""
+
+    class ActionForm(lifecycle.TRANSITIONS[action].fields):
+        model_config = ConfigDict(extra="ignore")
+        version: Id
+
+    ActionForm.__name__ = ActionForm.__qualname__ = f"{action.title().replace('_', '')}Form"
+    return ActionForm
+
+
+def _action_route(action: str) -> None:
+    form_model = action_form(action)
+
+    @forms.show_on_error("/cases/{case_id}", form=action)
+    def act(
+        session: SessionDep,
+        settings: SettingsDep,
+        user: PageUser,
+        case: PageCase,
+        now: Now,
+        form: Annotated[form_model, Form()],
+    ):
+        fields = form.model_dump(exclude={"version"}, exclude_none=True)
         lifecycle.apply(
             session=session,
             case=case,
@@ -163,20 +175,21 @@ async def act(
             actor=user,
             now=now,
             base_url=settings.base_url,
-            version=int(version) if version.isdigit() else -1,
+            version=form.version,
             **fields,
         )
         session.commit()
-    except DomainError as exc:
-        session.rollback()
-        error, status = exc, exc.status_code
-    if error is None:
         return redirect(f"/cases/{case.id}?done={action}")
-    session.expire_all()
-    fresh = session.get(Case, case.id)
-    lang = i18n.language(request)
-    context = _case_context(session, fresh, user, now, lang)
-    session.commit()  # the denouncer shown to this reader (workflows/cases/confidentiality)
-    context["error"] = "conflict" if isinstance(error, Conflict) else error.detail
-    context["failed_action"] = action
-    return render(request, "case.html", context, user=user, status_code=status)
+
+    act.__name__ = f"act_{action}"
+    router.add_api_route(f"/cases/{{case_id}}/act/{action}", act, methods=["POST"])
+
+
+for _action in lifecycle.PUBLIC_ACTIONS:
+    _action_route(_action)
+
+
+@router.post("/cases/{case_id}/act/{action}")
+def unknown_action(action: str, user: PageUser, case: PageCase):
+    """An action the lifecycle does not offer here: nothing to show."""
+    raise PageNotFound()

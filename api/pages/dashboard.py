@@ -6,15 +6,15 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import select
 
 from api.deps import Now, SessionDep
+from api.pages import forms
 from api.pages.web import page_roles, render
 from core.clock import report_period
-from core.errors import DomainError
 from models import Agency, Role, User
 from models.base import Day, Id
 from workflows.cases import access
 from workflows.reports import summary as reports
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
 LeaderUser = Annotated[User, Depends(page_roles(Role.head, Role.inspector, Role.admin))]
 OptionalAgency = Annotated[Id | None, Query()]
 
@@ -28,12 +28,6 @@ def _agency_choices(session, user: User) -> list:
     return list(session.execute(stmt))
 
 
-def _error(request: Request, user: User, exc: DomainError):
-    return render(
-        request, "error.html", {"message": exc.detail}, user=user, status_code=exc.status_code
-    )
-
-
 @router.get("/dashboard")
 def dashboard(
     request: Request,
@@ -42,10 +36,7 @@ def dashboard(
     now: Now,
     agency_id: OptionalAgency = None,
 ):
-    try:
-        scope = reports.report_scope(session=session, user=user, agency_id=agency_id)
-    except DomainError as exc:
-        return _error(request, user, exc)
+    scope = reports.report_scope(session=session, user=user, agency_id=agency_id)
     month, year = reports.month_and_year(
         session=session, agency_ids=scope, agency_id=agency_id, now=now
     )
@@ -84,18 +75,15 @@ def report_page(
     agency_id: OptionalAgency = None,
 ):
     period_from, period_to = report_period(now=now, period_from=period_from, period_to=period_to)
-    try:
-        scope = reports.report_scope(session=session, user=user, agency_id=agency_id)
-        result = reports.summary(
-            session=session,
-            agency_ids=scope,
-            agency_id=agency_id,
-            period_from=period_from,
-            period_to=period_to,
-            now=now,
-        )
-    except DomainError as exc:
-        return _error(request, user, exc)
+    scope = reports.report_scope(session=session, user=user, agency_id=agency_id)
+    result = reports.summary(
+        session=session,
+        agency_ids=scope,
+        agency_id=agency_id,
+        period_from=period_from,
+        period_to=period_to,
+        now=now,
+    )
     query = f"from={period_from.isoformat()}&to={period_to.isoformat()}"
     if agency_id:
         query += f"&agency_id={agency_id}"

@@ -6,15 +6,16 @@ page, as from the API. A refused form re-renders the page with the reason in wor
 form open and what was typed kept; nothing is written.
 """
 
+import re
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
+from fastapi import APIRouter, Depends, Form, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Now, SessionDep, SettingsDep
-from api.pages.inspections import FormError, form_day_end, form_id, form_text, validation_text
+from api.pages import forms
+from api.pages.inspections import day_end
 from api.pages.web import (
     LOCAL_TZ,
     PageForbidden,
@@ -26,7 +27,7 @@ from api.pages.web import (
     redirect,
     render,
 )
-from core.errors import Conflict, DomainError, Forbidden, NotFound
+from core.errors import DomainError, Forbidden, NotFound
 from models import (
     Case,
     ConclusionCreate,
@@ -36,16 +37,14 @@ from models import (
     MeasureKind,
     User,
 )
-from models.base import Id
+from models.base import MAX_INT, Day, Id, Text
 from workflows.cases import access
 from workflows.inspections import agenda as inspection_agenda
 from workflows.inspections import reports as inspection_reports
 from workflows.inspections import service as inspections
 from workflows.inspections import views as inspection_views
 
-router = APIRouter(include_in_schema=False)
-CONCLUSION_FIELDS = ("case_id", "version", "outcome", "text", "responsible_user_id", "due_date")
-MEASURE_FIELDS = ("target", "measure", "text", "due_date")
+router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
 
 
 def page_inspection(inspection_id: Id, session: SessionDep, user: PageUser) -> Inspection:
@@ -63,31 +62,24 @@ def page_inspection(inspection_id: Id, session: SessionDep, user: PageUser) -> I
 PageInspection = Annotated[Inspection, Depends(page_inspection)]
 
 
-def _forbidden(request: Request, user: User, exc: Forbidden):
-    """The 403 page, saying why (an administrator reads the meeting but is not on the team)."""
-    context = {"message": error_text(request, exc)}
-    return render(request, "error.html", context, user=user, status_code=403)
-
-
 def _meeting(
     request: Request,
     session,
     user: User,
     inspection: Inspection,
     now: datetime,
-    *,
-    error: dict | None = None,
-    status: int = 200,
 ):
+    error, status = _refused_form(request, session, inspection), 200
     agenda = inspection_agenda.agenda(session=session, inspection=inspection, now=now, viewer=user)
     session.commit()  # the denouncers shown to this reader (workflows/cases/confidentiality)
     units, officials = inspection_views.measure_targets(session=session, inspection=inspection)
     visible = access.visible_agency_ids(session=session, user=user)
     on_agenda = {item.case_id for item in agenda.items}
+    member = inspections.is_member(session=session, inspection=inspection, user=user)
     context = {
         "inspection": inspections.public(session=session, inspection=inspection),
         "agenda": agenda,
-        "can_conclude": inspections.is_member(session=session, inspection=inspection, user=user),
+        "can_conclude": member,
         "conclusions": inspection_views.conclusions(session=session, inspection=inspection),
         "responsible": inspection_views.responsible_choices(
             session=session, agency_ids={item.agency_id for item in agenda.items}
@@ -102,9 +94,34 @@ def _meeting(
         "done": request.query_params.get("done"),
         "done_case": request.query_params.get("case"),
         "error": error,
-        "error_on_agenda": bool(error and error.get("case_id") in on_agenda),
+        # A member sees the reason inside the case's open form; anyone else on top.
+        "error_on_agenda": bool(member and error and error.get("case_id") in on_agenda),
     }
     return render(request, "inspections/meeting.html", context, user=user, status_code=status)
+
+
+def _refused_form(request: Request, session, inspection: Inspection) -> dict | None:
+    """A refused conclusion or measure, as the meeting template shows it."""
+    failed = forms.form_failure(request)
+    if failed is None or failed.form not in ("conclusion", "measure"):
+        return None
+    values = failed.values
+    if failed.form == "measure":
+        fields = failed.errors
+        return {"form": "measure", "message": failed.message, "values": values, "fields": fields}
+    typed = values.get("case_id", "")
+    case_id = int(typed) if re.fullmatch(r"[0-9]{1,9}", typed) else None  # "²".isdigit() too
+    message = failed.message
+    if failed.status == 409:
+        cause = failed.cause if isinstance(failed.cause, DomainError) else None
+        message = _conflict_text(request, session, inspection, case_id, cause)
+    return {
+        "form": "conclusion",
+        "case_id": case_id,
+        "message": message,
+        "values": values,
+        "fields": failed.errors,
+    }
 
 
 @router.get("/inspections/{inspection_id}")
@@ -114,27 +131,31 @@ def meeting(
     return _meeting(request, session, user, inspection, now)
 
 
-def _conclusion_data(form) -> ConclusionCreate:
-    outcome = form_text(form, "outcome")
-    if outcome not in set(ConclusionOutcome):
-        raise FormError("insp.form.outcome")
-    text = form_text(form, "text")
-    if not text:
-        raise FormError("insp.form.text")
-    version = form_text(form, "version")
-    directive = {}
-    if outcome == ConclusionOutcome.directive:  # the directive fields of a closing are ignored
-        directive = {
-            "responsible_user_id": form_id(form, "responsible_user_id", "insp.form.responsible"),
-            "due_at": form_day_end(form, "due_date", "insp.form.due_date"),
-        }
-    return ConclusionCreate(
-        case_id=form_id(form, "case_id", "insp.form.case"),
-        outcome=outcome,
-        text=text,
-        version=int(version) if version.isdigit() else None,
-        **directive,
-    )
+class ConclusionForm(BaseModel):
+    """One case's conclusion form on the agenda (`due_date`: a local day)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    case_id: Id
+    version: Id | None = None
+    outcome: ConclusionOutcome
+    text: Text = Field(min_length=1, max_length=5000)
+    responsible_user_id: Id | None = None
+    due_date: Day | None = None
+
+    def conclusion(self) -> ConclusionCreate:
+        if self.outcome != ConclusionOutcome.directive:  # a closing's directive fields: ignored
+            closing = self.model_dump(include={"case_id", "version", "outcome", "text"})
+            return ConclusionCreate(**closing)
+        missing = {}
+        if self.responsible_user_id is None:
+            missing["responsible_user_id"] = "insp.form.responsible"
+        if self.due_date is None:
+            missing["due_date"] = "insp.form.due_date"
+        if missing:
+            raise forms.FormInvalid(missing)
+        return ConclusionCreate(
+            **self.model_dump(exclude={"due_date"}), due_at=day_end(self.due_date)
+        )
 
 
 def _conflict_text(request: Request, session, inspection: Inspection, case_id, exc) -> str:
@@ -159,118 +180,93 @@ def _conflict_text(request: Request, session, inspection: Inspection, case_id, e
 
 
 @router.post("/inspections/{inspection_id}/conclusions")
-async def conclude(
-    request: Request,
+@forms.show_on_error(
+    "/inspections/{inspection_id}",
+    form="conclusion",
+    messages={
+        "outcome": "insp.form.outcome",
+        "text": "insp.form.text",
+        "case_id": "insp.form.case",
+        "responsible_user_id": "insp.form.responsible",
+        "due_date": "insp.form.due_date",
+    },
+)
+def conclude(
     session: SessionDep,
     settings: SettingsDep,
     user: PageUser,
     inspection: PageInspection,
     now: Now,
+    form: Annotated[ConclusionForm, Form()],
 ):
-    form = await request.form()
-    values = {key: form_text(form, key) for key in CONCLUSION_FIELDS}
-    case_id = int(values["case_id"]) if values["case_id"].isdigit() else None
-    status, message = 422, None
-    try:
-        data = _conclusion_data(form)
-        inspections.conclude(
-            session=session,
-            inspection=inspection,
-            data=data,
-            actor=user,
-            now=now,
-            base_url=settings.base_url,
-        )
-        session.commit()
-    except FormError as exc:
-        message = page_translator(request)(exc.key)
-    except ValidationError as exc:
-        message = validation_text(exc)
-    except Forbidden as exc:
-        session.rollback()
-        return _forbidden(request, user, exc)
-    except Conflict as exc:
-        session.rollback()
-        status, message = 409, _conflict_text(request, session, inspection, case_id, exc)
-    except IntegrityError:  # a second member's click won the race for the same case
-        session.rollback()
-        status, message = 409, _conflict_text(request, session, inspection, case_id, None)
-    except DomainError as exc:
-        status, message = exc.status_code, error_text(request, exc)
-    if message is None:
-        return redirect(
-            f"/inspections/{inspection.id}?done={data.outcome}&case={data.case_id}#conclusions"
-        )
-    session.rollback()
-    session.expire_all()
-    error = {"form": "conclusion", "case_id": case_id, "message": message, "values": values}
-    return _meeting(request, session, user, inspection, now, error=error, status=status)
-
-
-def _measure_data(form) -> MeasureCreate:
-    kind, _, ident = form_text(form, "target").partition(":")
-    if kind not in ("agency", "user") or not ident.isdigit():
-        raise FormError("insp.form.target")
-    measure = form_text(form, "measure")
-    if measure not in set(MeasureKind):
-        raise FormError("insp.form.measure")
-    text = form_text(form, "text")
-    if not text:
-        raise FormError("insp.form.measure_text")
-    due_at = form_day_end(form, "due_date", None)
-    if measure == MeasureKind.explanation_report and due_at is None:
-        raise FormError("insp.form.report_due")
-    return MeasureCreate(
-        target={f"{kind}_id": int(ident)}, measure=measure, text=text, due_at=due_at
+    data = form.conclusion()
+    inspections.conclude(
+        session=session,
+        inspection=inspection,
+        data=data,
+        actor=user,
+        now=now,
+        base_url=settings.base_url,
+    )
+    session.commit()
+    return redirect(
+        f"/inspections/{inspection.id}?done={data.outcome}&case={data.case_id}#conclusions"
     )
 
 
-def _measure_error(request, session, user, inspection, now, exc, values=None):
-    if isinstance(exc, Forbidden):
-        return _forbidden(request, user, exc)
-    if isinstance(exc, FormError):
-        status, message = 422, page_translator(request)(exc.key)
-    elif isinstance(exc, ValidationError):
-        status, message = 422, validation_text(exc)
-    else:
-        status, message = exc.status_code, error_text(request, exc)
-    error = {"form": "measure", "message": message, "values": values or {}}
-    return _meeting(request, session, user, inspection, now, error=error, status=status)
+class MeasureForm(BaseModel):
+    """The measure form: `target` is `agency:<id>` or `user:<id>`."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    target: str = Field(pattern=r"^(agency|user):[0-9]{1,10}$")
+    measure: MeasureKind
+    text: Text = Field(min_length=1, max_length=5000)
+    due_date: Day | None = None
+
+    def measure_data(self) -> MeasureCreate:
+        if self.measure == MeasureKind.explanation_report and self.due_date is None:
+            raise forms.FormInvalid({"due_date": "insp.form.report_due"})
+        kind, _, ident = self.target.partition(":")
+        if int(ident) > MAX_INT:
+            raise forms.FormInvalid({"target": "insp.form.target"})
+        return MeasureCreate(
+            target={f"{kind}_id": int(ident)},
+            measure=self.measure,
+            text=self.text,
+            due_at=day_end(self.due_date),
+        )
+
+
+MEASURE_MESSAGES = {
+    "target": "insp.form.target",
+    "measure": "insp.form.measure",
+    "text": "insp.form.measure_text",
+}
 
 
 @router.post("/inspections/{inspection_id}/measures")
-async def add_measure(
-    request: Request, session: SessionDep, user: PageUser, inspection: PageInspection, now: Now
-):
-    form = await request.form()
-    values = {key: form_text(form, key) for key in MEASURE_FIELDS}
-    try:
-        data = _measure_data(form)
-        inspections.add_measure(
-            session=session, inspection=inspection, data=data, actor=user, now=now
-        )
-        session.commit()
-    except (FormError, ValidationError, DomainError) as exc:
-        session.rollback()
-        return _measure_error(request, session, user, inspection, now, exc, values)
-    return redirect(f"/inspections/{inspection.id}?done=measure#measures")
-
-
-@router.post("/inspections/{inspection_id}/measures/{measure_id}/done")
-def complete_measure(
-    measure_id: Id,
-    request: Request,
+@forms.show_on_error("/inspections/{inspection_id}", form="measure", messages=MEASURE_MESSAGES)
+def add_measure(
     session: SessionDep,
     user: PageUser,
     inspection: PageInspection,
     now: Now,
+    form: Annotated[MeasureForm, Form()],
 ):
-    try:
-        inspections.complete_measure(
-            session=session, inspection=inspection, measure_id=measure_id, actor=user, now=now
-        )
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return _measure_error(request, session, user, inspection, now, exc)
+    inspections.add_measure(
+        session=session, inspection=inspection, data=form.measure_data(), actor=user, now=now
+    )
+    session.commit()
+    return redirect(f"/inspections/{inspection.id}?done=measure#measures")
+
+
+@router.post("/inspections/{inspection_id}/measures/{measure_id}/done")
+@forms.show_on_error("/inspections/{inspection_id}", form="measure")
+def complete_measure(
+    measure_id: Id, session: SessionDep, user: PageUser, inspection: PageInspection, now: Now
+):
+    inspections.complete_measure(
+        session=session, inspection=inspection, measure_id=measure_id, actor=user, now=now
+    )
+    session.commit()
     return redirect(f"/inspections/{inspection.id}?done=measure_done#measures")

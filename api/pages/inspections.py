@@ -6,81 +6,57 @@ The meeting page itself (agenda, conclusions, measures, report) is in inspection
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from pydantic import ValidationError
+from fastapi import APIRouter, Depends, Form, Request
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.deps import Now, SessionDep
-from api.pages.web import LOCAL_TZ, error_text, page_roles, page_translator, redirect, render
-from core.errors import DomainError
+from api.pages import forms
+from api.pages.web import LOCAL_TZ, page_roles, redirect, render
 from models import InspectionCreate, InspectionKind, Role, User
+from models.base import Id, Text
 from workflows.deadlines import dates as deadlines
 from workflows.inspections import service as inspections
 from workflows.inspections import views as inspection_views
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
 # Who plans inspections (POST /api/v1/inspections), and who may have some to list: heads sit
 # on the teams of their agencies' self-inspections.
 Planner = Annotated[User, Depends(page_roles(*inspections.CREATOR_ROLES))]
 TeamMember = Annotated[User, Depends(page_roles(*inspections.CREATOR_ROLES, Role.head))]
 
 
-class FormError(Exception):
-    """A form the page cannot turn into a request: `key` is the message in api/i18n.py."""
-
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
+def day_end(value: date | None) -> datetime | None:
+    """A date field as the end of that local day."""
+    return None if value is None else deadlines.end_of_day(value)
 
 
-def form_text(form, name: str) -> str:
-    return str(form.get(name) or "").strip()
+class PlanForm(BaseModel):
+    """The planning form as the page posts it (`meeting_at` in local time)."""
 
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    agency_id: Id
+    include_subtree: bool = False
+    title: Text = Field(min_length=1, max_length=500)
+    legal_basis: Text = Field(default="", max_length=500)
+    kind: InspectionKind = InspectionKind.planned
+    meeting_at: datetime
+    leader_id: Id
+    member_ids: list[Id] = Field(default_factory=list, max_length=50)
 
-def form_id(form, name: str, missing: str) -> int:
-    value = form_text(form, name)
-    if not value.isdigit():
-        raise FormError(missing)
-    return int(value)
+    @field_validator("meeting_at")
+    @classmethod
+    def _local(cls, value: datetime) -> datetime:
+        if not 1900 <= value.year <= 2100:
+            raise ValueError("a meeting between the years 1900 and 2100")
+        return value.replace(tzinfo=LOCAL_TZ) if value.tzinfo is None else value
 
-
-def form_day_end(form, name: str, missing: str | None) -> datetime | None:
-    """A date field as the end of that local day (None when empty and optional)."""
-    value = form_text(form, name)
-    if not value and missing is None:
-        return None
-    try:
-        return deadlines.end_of_day(date.fromisoformat(value))
-    except ValueError:
-        raise FormError(missing or "insp.form.bad_date") from None
-
-
-def validation_text(exc: ValidationError) -> str:
-    """Pydantic's complaint about a form, for the few cases the page did not check first."""
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-
-
-def _plan_data(form) -> InspectionCreate:
-    value = form_text(form, "meeting_at")
-    try:
-        meeting_at = datetime.fromisoformat(value).replace(tzinfo=LOCAL_TZ)
-    except ValueError:
-        raise FormError("insp.form.meeting_at") from None
-    title = form_text(form, "title")
-    if not title:
-        raise FormError("insp.form.title")
-    agency_id = form_id(form, "agency_id", "insp.form.agency")
-    leader_id = form_id(form, "leader_id", "insp.form.leader")
-    others = [int(v) for v in form.getlist("member_ids") if str(v).isdigit()]
-    return InspectionCreate(
-        agency_id=agency_id,
-        include_subtree=bool(form.get("include_subtree")),
-        title=title,
-        legal_basis=form_text(form, "legal_basis"),
-        kind=form_text(form, "kind") or InspectionKind.planned,
-        meeting_at=meeting_at,
-        member_ids=[leader_id, *(o for o in dict.fromkeys(others) if o != leader_id)],
-        leader_id=leader_id,
-    )
+    def inspection(self) -> InspectionCreate:
+        others = [o for o in dict.fromkeys(self.member_ids) if o != self.leader_id]
+        return InspectionCreate(
+            **self.model_dump(exclude={"member_ids", "leader_id"}),
+            member_ids=[self.leader_id, *others],
+            leader_id=self.leader_id,
+        )
 
 
 def _list_page(request, session, user, values: dict, error: str | None = None, status=200):
@@ -106,29 +82,29 @@ def inspection_list(request: Request, session: SessionDep, user: TeamMember, now
         "member_ids": [],
         "include_subtree": True,
     }
+    failed = forms.form_failure(request, "plan")
+    if failed is not None:  # refused: what was typed, the reason
+        values = {
+            **failed.values,
+            "member_ids": failed.getlist("member_ids"),
+            "include_subtree": bool(failed.values.get("include_subtree")),
+        }
+        return _list_page(request, session, user, values, failed.message, failed.status)
     return _list_page(request, session, user, values)
 
 
 @router.post("/inspections")
-async def plan(request: Request, session: SessionDep, user: Planner, now: Now):
-    form = await request.form()
-    values = {
-        **{key: form_text(form, key) for key in form if key != "member_ids"},
-        "member_ids": [str(v) for v in form.getlist("member_ids")],
-        "include_subtree": bool(form.get("include_subtree")),
-    }
-    try:
-        inspection = inspections.create(session=session, data=_plan_data(form), actor=user, now=now)
-        session.commit()
-    except FormError as exc:
-        session.rollback()
-        message = page_translator(request)(exc.key)
-        return _list_page(request, session, user, values, message, 422)
-    except ValidationError as exc:
-        session.rollback()
-        return _list_page(request, session, user, values, validation_text(exc), 422)
-    except DomainError as exc:
-        session.rollback()
-        message = error_text(request, exc)
-        return _list_page(request, session, user, values, message, exc.status_code)
+@forms.show_on_error(
+    "/inspections",
+    form="plan",
+    messages={
+        "title": "insp.form.title",
+        "leader_id": "insp.form.leader",
+        "meeting_at": "insp.form.meeting_at",
+        "agency_id": "insp.form.agency",
+    },
+)
+def plan(session: SessionDep, user: Planner, now: Now, form: Annotated[PlanForm, Form()]):
+    inspection = inspections.create(session=session, data=form.inspection(), actor=user, now=now)
+    session.commit()
     return redirect(f"/inspections/{inspection.id}?done=planned")

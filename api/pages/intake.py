@@ -2,34 +2,25 @@
 
 import re
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 import segno
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from markupsafe import Markup
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import select
 
 from api.deps import Now, SessionDep, SettingsDep
+from api.pages import forms
 from api.pages.web import PageCase, PageUser, page_roles, redirect, render
-from core.errors import DomainError
 from models import OPEN_STATUSES, Agency, Case, CaseCreate, CaseKind, Channel, Role, User
+from models.base import Id, Text
 from notifications.context import lookup_url
 from workflows.cases import access, confidentiality, intake
 from workflows.deadlines import procedures
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
 DeskUser = Annotated[User, Depends(page_roles(Role.clerk, Role.officer, Role.head, Role.admin))]
-FIELDS = (
-    "kind",
-    "channel",
-    "title",
-    "description",
-    "agency_id",
-    "procedure_code",
-    "instance",
-    "first_case_id",
-)
 CITIZEN = ("name", "phone", "email", "address", "id_number")
 
 
@@ -55,6 +46,9 @@ def _form(request, session, user, values: dict, error: str | None = None, status
 
 @router.get("/cases/new")
 def intake_form(request: Request, session: SessionDep, user: DeskUser):
+    failed = forms.form_failure(request, "intake")
+    if failed is not None:  # refused: what was typed, and the same key for the retry
+        return _form(request, session, user, failed.values, failed.message, failed.status)
     values = {"kind": "complaint", "channel": "in_person", "agency_id": user.agency_id}
     values["idempotency_key"] = uuid.uuid4().hex  # a double click registers one case
     return _form(request, session, user, values)
@@ -84,42 +78,55 @@ def similar(
     return render(request, "similar.html", context, user=user)
 
 
+class IntakeForm(BaseModel):
+    """The desk's form, flat as the page posts it; `CaseCreate` checks it as the API does."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    kind: CaseKind
+    channel: Channel
+    agency_id: Id
+    title: Text = Field(max_length=500)
+    description: Text = Field(default="", max_length=20000)
+    citizen_name: Text = Field(max_length=255)
+    citizen_phone: Text | None = Field(default=None, max_length=32)
+    citizen_email: Text | None = Field(default=None, max_length=320)
+    citizen_address: Text | None = Field(default=None, max_length=500)
+    citizen_id_number: Text | None = Field(default=None, max_length=32)
+    idempotency_key: Text | None = Field(default=None, max_length=128)
+    procedure_code: Text | None = Field(default=None, max_length=64)
+    instance: Literal[1, 2] | None = None
+    first_case_id: Id | None = None
+
+    def case(self) -> CaseCreate:
+        """The case to register (a pydantic error names its field as the form does:
+        `citizen.phone` is `citizen_phone`)."""
+        citizen = {key: getattr(self, f"citizen_{key}") or None for key in CITIZEN}
+        fields = self.model_dump(
+            include={"kind", "channel", "agency_id", "title", "description", "procedure_code"}
+            | {"instance", "first_case_id"},
+            exclude_none=True,
+        )
+        return CaseCreate.model_validate({**fields, "citizen": citizen})
+
+
 @router.post("/cases/new")
-async def intake_submit(
-    request: Request, session: SessionDep, settings: SettingsDep, user: DeskUser, now: Now
+@forms.show_on_error("/cases/new", form="intake")
+def intake_submit(
+    session: SessionDep,
+    settings: SettingsDep,
+    user: DeskUser,
+    now: Now,
+    form: Annotated[IntakeForm, Form()],
 ):
-    form = await request.form()
-    values = {key: str(form.get(key, "")).strip() for key in (*FIELDS, "idempotency_key")}
-    citizen = {key: str(form.get(f"citizen_{key}", "")).strip() or None for key in CITIZEN}
-    values.update({f"citizen_{k}": v or "" for k, v in citizen.items()})
-    try:
-        numbers = {k: int(values[k]) for k in ("instance",) if values[k].isdigit()}
-        data = CaseCreate.model_validate(
-            {
-                **{k: values[k] or None for k in FIELDS},
-                **numbers,
-                "description": values["description"],
-                "citizen": citizen,
-            }
-        )
-        result = intake.intake(
-            session=session,
-            data=data,
-            actor=user,
-            now=now,
-            base_url=settings.base_url,
-            idempotency_key=values["idempotency_key"] or None,
-        )
-        session.commit()
-    except ValidationError as exc:
-        session.rollback()
-        message = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        return _form(request, session, user, values, message, 422)
-    except DomainError as exc:
-        session.rollback()
-        return _form(request, session, user, values, exc.detail, exc.status_code)
+    result = intake.intake(
+        session=session,
+        data=form.case(),
+        actor=user,
+        now=now,
+        base_url=settings.base_url,
+        idempotency_key=form.idempotency_key or None,
+    )
+    session.commit()
     return redirect(f"/cases/{result.case.id}/receipt")
 
 

@@ -5,11 +5,12 @@ import re
 from fastapi import APIRouter, Request
 
 from api.deps import SessionDep
+from api.pages import forms
 from api.pages.web import MaybeUser, render
 from api.routes import public
 from core.errors import NotFound
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
 
 
 @router.get("/tra-cuu")  # the address printed on receipts and in citizens' emails

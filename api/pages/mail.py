@@ -7,12 +7,13 @@ Reading the folder is notifications/mailbox.py's job; this module only shows it.
 from fastapi import APIRouter, Request
 
 from api.deps import SettingsDep
+from api.pages import forms
 from api.pages.web import PageUser, render
 from core.errors import NotFound
 from models import Role, User
 from notifications import mailbox
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
 MAX_LISTED = 300
 
 

@@ -1,25 +1,27 @@
 """What every page needs: templates, the language, the signed-in user, redirects."""
 
 from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
 
 from api import i18n
 from api.deps import TOKEN_COOKIE, SessionDep, SettingsDep
+from api.jinja import LOCAL_TZ, local_date, local_time, percent, templates
+from api.pages import forms
 from api.security import user_id_from_token
-from core.clock import LOCAL_TZ
 from models import Case, Role, User
 from models.base import Id
+from models.db import engine_for
 from workflows.cases import confidentiality
 
-HERE = Path(__file__).resolve().parent.parent
-templates = Jinja2Templates(directory=HERE / "templates")
+__all__ = ["LOCAL_TZ", "local_date", "local_time", "percent", "templates"]
+
+templates.env.globals["identity"] = confidentiality.identity  # a denouncer, or the notice
 
 
 class SignInRequired(Exception):
@@ -32,24 +34,6 @@ class PageForbidden(Exception):
 
 class PageNotFound(Exception):
     """Nothing to show (or nothing this user may see: no hint that it exists)."""
-
-
-def local_time(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
-    return value.astimezone(LOCAL_TZ).strftime(fmt) if value else "—"
-
-
-def local_date(value: datetime | None) -> str:
-    return local_time(value, "%d/%m/%Y")
-
-
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %"
-
-
-templates.env.filters["local_time"] = local_time
-templates.env.filters["local_date"] = local_date
-templates.env.filters["percent"] = percent
-templates.env.globals["identity"] = confidentiality.identity  # a denouncer, or the notice
 
 
 def optional_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
@@ -105,11 +89,13 @@ def render(
     user: User | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """Render a template with the language, translator and user every layout needs."""
+    """Render a template with the language, translator and user every layout needs, and the
+    refused form this page shows again, if any (`failed`, see api/pages/forms.py)."""
     from core.settings import get_settings
 
     lang = i18n.language(request, get_settings().language)
     full = {"lang": lang, "t": i18n.translator(lang), "user": user, "request": request}
+    full["failed"] = forms.form_failure(request)
     full.update(context or {})
     response = templates.TemplateResponse(request, name, full, status_code=status_code)
     if request.query_params.get("lang") in i18n.LANGUAGES:
@@ -137,8 +123,38 @@ def error_text(request: Request, exc: Exception) -> str:
     return getattr(exc, "detail", str(exc))
 
 
+def _error_page(request: Request, message: str, status: int) -> HTMLResponse:
+    """The error page with the domain's reason (its own session, to name the user)."""
+    from core.settings import get_settings
+
+    settings = get_settings()
+    with Session(engine_for(settings.database_url)) as session:
+        user = optional_user(request, session, settings)
+        return render(request, "error.html", {"message": message}, user=user, status_code=status)
+
+
+async def answer_refusal(request: Request, exc: forms.PageRefused):
+    """The one answer to a refused page request: the form's page again, or the error page."""
+    endpoint = request.scope.get("endpoint")
+    t = page_translator(request)
+    failed = forms.failure(
+        exc=exc.cause,
+        form_name=getattr(endpoint, "form_name", "").format(**request.path_params),
+        posted=exc.form,
+        translate=t,
+        messages=getattr(endpoint, "form_messages", {}),
+        domain_text=lambda error: error_text(request, error),
+    )
+    page = getattr(endpoint, "form_page", None)
+    if page is None or exc.form is None:
+        return await run_in_threadpool(_error_page, request, failed.message, failed.status)
+    return await forms.show_again(request, page.format(**request.path_params), failed)
+
+
 def install(app: FastAPI) -> None:
-    """Answer page-only exceptions: a redirect to sign in, a friendly 403 page."""
+    """Answer page-only exceptions: a refused form, a redirect to sign in, a friendly 403."""
+
+    app.add_exception_handler(forms.PageRefused, answer_refusal)
 
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, _exc: SignInRequired):

@@ -2,15 +2,14 @@
 the report, and period statistics."""
 
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import exports
 from api.deps import CurrentUser, Now, SessionDep, SettingsDep, require_roles
+from api.jinja import templates
 from core.clock import local_time
 from models import (
     ConclusionCreate,
@@ -34,22 +33,9 @@ router = APIRouter(prefix="/inspections", tags=["inspections"])
 InspectorOrAdmin = Annotated[User, Depends(require_roles(Role.inspector, Role.admin))]
 StatisticsReader = Annotated[User, Depends(require_roles(Role.inspector, Role.admin, Role.head))]
 
-_templates = Environment(
-    loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
-    autoescape=select_autoescape(["html"]),
-)
-
 
 def _local_date(value: datetime) -> str:
     return local_time(value).strftime("%d/%m/%Y")
-
-
-def _local_datetime(value: datetime) -> str:
-    return local_time(value).strftime("%H:%M %d/%m/%Y")
-
-
-_templates.filters["local_date"] = _local_date
-_templates.filters["local_datetime"] = _local_datetime
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -113,7 +99,7 @@ def get_agenda(
         rows = inspection_agenda.csv_rows(agenda, _local_date)
         header = inspection_agenda.CSV_HEADER
         return exports.download("csv", f"agenda-{inspection.id}", header, rows)
-    page = _templates.get_template("inspections/agenda_print.html").render(
+    page = templates.env.get_template("inspections/agenda_print.html").render(
         agenda=agenda, members=inspections.public(session=session, inspection=inspection).members
     )
     return HTMLResponse(page)

@@ -9,11 +9,15 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
+
+from models import InspectionCreate
+from workflows.inspections import service as inspections
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -92,3 +96,23 @@ def sign_in(page, live_server: LiveServer, username: str, password: str) -> None
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.fixture
+def meeting(session, story, now):
+    """Seed 002's team inspects UBND tỉnh Thái Nguyên and everything below, in an hour."""
+    inspection = inspections.create(
+        session=session,
+        data=InspectionCreate(
+            agency_id=story.agencies["tinh"].id,
+            include_subtree=True,
+            title="Kiểm tra công vụ năm 2023",
+            kind="surprise",
+            meeting_at=now + timedelta(hours=1),
+            member_ids=[story.leader.id, story.member.id],
+        ),
+        actor=story.leader,
+        now=now,
+    )
+    session.commit()
+    return inspection

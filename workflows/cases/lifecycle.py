@@ -6,7 +6,7 @@ apply the effect, recompute `due_at`, write one CaseEvent, reschedule the escala
 On any error the caller rolls back and nothing is written.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from core.errors import Conflict, Forbidden, Invalid
-from models import OPEN_STATUSES, Case, CaseEvent, CaseKind, CaseStatus, Role, User
+from models import OPEN_STATUSES, Case, CaseEvent, CaseKind, CaseStatus, Complexity, Role, User
 from workflows.cases import citizen_notices, notices, ping_pong
 from workflows.cases import effects as e
 from workflows.cases import fields as f
@@ -126,6 +126,45 @@ TRANSITIONS: dict[str, Transition] = {
     ),
 }
 PUBLIC_ACTIONS = tuple(name for name, t in TRANSITIONS.items() if t.public)
+
+# What the case's policy must still allow for an action to be offered (the effects refuse
+# the same when called anyway).
+_POLICY_ALLOWS: dict[str, Callable[[Case, Any], bool]] = {
+    "extend": lambda case, policy: (
+        max(policy.extensions_allowed(c) for c in Complexity) > case.extensions_used
+    ),
+    "reset_date": lambda case, policy: policy.date_resets > 0 and not case.date_reset_used,
+}
+
+
+def available_actions(
+    *,
+    session: Session,
+    case: Case,
+    actor: User,
+    policies: PolicySet | None = None,
+    actor_agency_ids: Collection[int] | None = None,
+) -> list[str]:
+    """The public actions `actor` may take on `case` now, in the table's order: the state,
+    kind, role and agency guards of `apply`, and what the case's policy still allows.
+
+    `actor_agency_ids`, the agencies a head answers for, saves a query per case when a page
+    lists many cases.
+    """
+    policy = (policies or policy_data.default()).version(case.policy_version)
+    names, in_reach = [], None
+    for name in PUBLIC_ACTIONS:
+        transition = TRANSITIONS[name]
+        if case.status not in transition.sources or actor.role not in transition.roles:
+            continue
+        if transition.kinds is not None and case.kind not in transition.kinds:
+            continue
+        if in_reach is None:
+            in_reach = _in_reach(session=session, case=case, actor=actor, ids=actor_agency_ids)
+        allows = _POLICY_ALLOWS.get(name)
+        if in_reach and (allows is None or allows(case, policy)):
+            names.append(name)
+    return names
 
 
 def apply(
@@ -267,15 +306,28 @@ def _claim_version(*, session: Session, case: Case, version: int) -> None:
 def _guard(*, session: Session, case: Case, actor: User, transition: Transition, action: str):
     if actor.role not in transition.roles:
         raise Forbidden(f"a {actor.role} may not {action} a case")
-    if actor.role in (Role.admin, Role.inspector) or action == "conclude":
+    if action == "conclude":
         return  # workflows/inspections checks membership before calling
-    if actor.role == Role.head:
-        if actor.agency_id is None or case.agency_id not in agencies.subtree_ids(
-            session=session, agency_id=actor.agency_id
-        ):
+    if not _in_reach(session=session, case=case, actor=actor):
+        if actor.role == Role.head:
             raise Forbidden("the case belongs to an agency outside yours")
-    elif actor.agency_id != case.agency_id:
         raise Forbidden("the case belongs to another agency")
+
+
+def _in_reach(
+    *, session: Session, case: Case, actor: User, ids: Collection[int] | None = None
+) -> bool:
+    """Whether the case's agency is the actor's to act on: a head's subtree, an officer's
+    or clerk's own agency; administrators and inspectors anywhere (their role decides)."""
+    if actor.role in (Role.admin, Role.inspector):
+        return True
+    if actor.role == Role.head:
+        if actor.agency_id is None:
+            return False
+        if ids is None:
+            ids = agencies.subtree_ids(session=session, agency_id=actor.agency_id)
+        return case.agency_id in ids
+    return actor.agency_id == case.agency_id
 
 
 def _describe(exc: ValidationError) -> str:

@@ -1,0 +1,228 @@
+"""One error path for every page form: a refused form is its page again, with the reason.
+
+Page handlers are plain functions with a pydantic form model (`Annotated[Model, Form()]`).
+Whatever refuses the request — a field the model rejects, a rule of the domain
+(`DomainError`: 403, 404, 409, 422), a concurrent writer (a stale row, a unique key) — ends
+here, after the request's session was rolled back and closed: the page the form lives on is
+rendered again (`show_on_error` names it), with the status of the refusal, each field's
+error beside it, the summary on top and what was typed kept. Nothing was written.
+
+A page that is no form (a GET refused by the domain) is the error page with the message.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from core.errors import Conflict, DomainError
+
+FAILURE_KEY = "dondoc.form_failure"
+
+# The words for what pydantic finds wrong with a field (`form.<kind>` in api/i18n.py).
+_KINDS = {"missing": "required", "string_too_long": "too_long", "too_long": "too_long"}
+
+
+class FormInvalid(Exception):
+    """Fields a page found wrong itself: {field name: message key of api/i18n.py}."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class PageRefused(Exception):
+    """What refused a page request, with the form that was posted (raised by `PageRoute`)."""
+
+    def __init__(self, cause: Exception, form: FormData | None):
+        super().__init__(str(cause))
+        self.cause = cause
+        self.form = form
+
+
+@dataclass
+class FormFailure:
+    """A refused form, as the page that shows it again reads it."""
+
+    form: str  # which form on the page: an action's name, "conclusion", "measure", …
+    status: int
+    message: str | None  # the summary shown above the form
+    errors: dict[str, str] = field(default_factory=dict)  # field name -> message
+    values: dict[str, str] = field(default_factory=dict)  # what was typed (first value)
+    lists: dict[str, list[str]] = field(default_factory=dict)  # every value, per name
+    cause: Exception | None = None
+
+    def getlist(self, name: str) -> list[str]:
+        return self.lists.get(name, [])
+
+
+def show_on_error(page: str, *, form: str, messages: dict[str, str] | None = None) -> Callable:
+    """Mark a form handler: when refused, show the GET page `page` again (path parameters
+    of the form's own path fill it in) with the form `form` open. `messages` gives a field
+    its own words (a message key) instead of the generic ones."""
+
+    def mark(endpoint: Callable) -> Callable:
+        endpoint.form_page = page  # type: ignore[attr-defined]
+        endpoint.form_name = form  # type: ignore[attr-defined]
+        endpoint.form_messages = messages or {}  # type: ignore[attr-defined]
+        return endpoint
+
+    return mark
+
+
+class PageRoute(APIRoute):
+    """A page route: every refusal becomes a `PageRefused`, answered by `answer_refusal`
+    (the JSON API keeps its own handlers for the same domain errors)."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (
+                RequestValidationError,
+                ValidationError,
+                FormInvalid,
+                DomainError,
+                StaleDataError,
+                IntegrityError,
+            ) as exc:
+                raise PageRefused(exc, await _posted(request)) from exc
+            except OperationalError as exc:
+                if "could not serialize" in str(exc.orig) or "deadlock" in str(exc.orig):
+                    raise PageRefused(exc, await _posted(request)) from exc
+                raise
+
+        return page_handler
+
+
+async def _posted(request: Request) -> FormData | None:
+    if request.method != "POST":
+        return None
+    try:
+        return await request.form()  # parsed once already: this is the cached form
+    except Exception:  # noqa: BLE001 -- a body that is no form: nothing to show again
+        return None
+
+
+def status_of(exc: Exception) -> int:
+    if isinstance(exc, DomainError):
+        return exc.status_code
+    if isinstance(exc, StaleDataError | IntegrityError | OperationalError):
+        return 409
+    return 422
+
+
+def field_errors(exc: Exception) -> dict[str, str]:
+    """{field name: message key} for a form the model or the page refused."""
+    if isinstance(exc, FormInvalid):
+        return dict(exc.errors)
+    if isinstance(exc, RequestValidationError):
+        items = [
+            (err["loc"][1:] if err["loc"][:1] == ("body",) else err["loc"], err)
+            for err in exc.errors()
+        ]
+    elif isinstance(exc, ValidationError):
+        items = [(err["loc"], err) for err in exc.errors()]
+    else:
+        return {}
+    found: dict[str, str] = {}
+    for loc, err in items:
+        name = "_".join(str(part) for part in loc if not isinstance(part, int)) or "form"
+        found.setdefault(name, "form." + _KINDS.get(err["type"], "invalid"))
+    return found
+
+
+def failure(
+    *,
+    exc: Exception,
+    form_name: str,
+    posted: FormData | None,
+    translate: Callable[..., str],
+    messages: dict[str, str],
+    domain_text: Callable[[Exception], str],
+) -> FormFailure:
+    """The refusal in words: a field's own message key (`messages`: what to give there)
+    before the generic one; "too long" is said as such."""
+    keys = field_errors(exc)
+    errors = {
+        name: translate(key if key == "form.too_long" else messages.get(name, key))
+        for name, key in keys.items()
+    }
+    if errors:
+        message = " ".join(dict.fromkeys(errors.values()))
+    elif isinstance(exc, DomainError):
+        message = domain_text(exc)
+    else:
+        message = translate("case.conflict")
+    lists: dict[str, list[str]] = {}
+    for key, value in posted.multi_items() if posted is not None else []:
+        if isinstance(value, str):
+            lists.setdefault(key, []).append(value)
+    return FormFailure(
+        form=form_name,
+        status=status_of(exc),
+        message=message,
+        errors=errors,
+        values={key: values[0] for key, values in lists.items()},
+        lists=lists,
+        cause=exc,
+    )
+
+
+def changed_meanwhile(failed: FormFailure | None) -> bool:
+    """Someone else's write won (a stale version, a unique key): the "changed meanwhile"
+    page, rather than a reason of the domain's own."""
+    if failed is None or failed.status != 409:
+        return False
+    return not isinstance(failed.cause, DomainError) or (
+        isinstance(failed.cause, Conflict) and not failed.cause.code
+    )
+
+
+def form_failure(request: Request, form: str | None = None) -> FormFailure | None:
+    """The refused form this GET shows again (only the form named `form`, when given)."""
+    found: FormFailure | None = request.scope.get(FAILURE_KEY)
+    if found is None or (form is not None and found.form != form):
+        return None
+    return found
+
+
+async def show_again(request: Request, path: str, failed: FormFailure) -> Response:
+    """The GET page at `path`, through the router (its own dependencies, its own session),
+    with `failed` for it to show; answered with the refusal's status."""
+    drop = ("endpoint", "route", "path_params")
+    scope: dict[str, Any] = {k: v for k, v in request.scope.items() if k not in drop}
+    scope.update(
+        method="GET", path=path, raw_path=path.encode(), query_string=b"", **{FAILURE_KEY: failed}
+    )
+    scope["headers"] = [
+        (k, v) for k, v in request.scope["headers"] if k not in (b"content-type", b"content-length")
+    ]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def capture(message: dict) -> None:
+        sent.append(message)
+
+    await request.app.router(scope, receive, capture)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent[1:] if m["type"] == "http.response.body")
+    # The page itself may refuse (gone, out of scope, signed out): its answer stands.
+    status = failed.status if start["status"] == 200 else start["status"]
+    response = Response(body, status_code=status)
+    response.raw_headers = [
+        (k, v) for k, v in start["headers"] if k.lower() != b"content-length"
+    ] + [(b"content-length", str(len(body)).encode())]
+    return response
