@@ -442,6 +442,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "common.yes": ("Có", "Yes"),
     "common.no": ("Không", "No"),
+    # Security (api/throttle.py, api/csrf.py, workflows/inspections/jurisdiction.py)
+    "lookup.throttled": (
+        "Quá nhiều lần tra cứu sai. Vui lòng thử lại sau {seconds} giây.",
+        "Too many wrong look-ups. Please try again in {seconds} seconds.",
+    ),
+    "signin.throttled": (
+        "Quá nhiều lần đăng nhập sai. Vui lòng thử lại sau {seconds} giây.",
+        "Too many failed sign-ins. Please try again in {seconds} seconds.",
+    ),
+    "err.csrf": (
+        "Biểu mẫu đã hết hạn hoặc không gửi từ trang này. Vui lòng tải lại trang và thử lại.",
+        "The form expired or was not sent from this site. Reload the page and try again.",
+    ),
+    "err.insp.outside_jurisdiction": (
+        "Đơn vị này nằm ngoài phạm vi kiểm tra của bạn.",
+        "This agency lies outside your jurisdiction.",
+    ),
+    "err.insp.member_outside_jurisdiction": (
+        "Thành viên đoàn phải thuộc các đơn vị trong phạm vi kiểm tra của bạn.",
+        "Team members must work inside your jurisdiction.",
+    ),
+    "err.insp.head_self_only": (
+        "Thủ trưởng chỉ lập kế hoạch tự kiểm tra đơn vị mình.",
+        "A head plans only self-inspections of their own agency.",
+    ),
+    "err.insp.no_jurisdiction": (
+        "Bạn chưa được giao phạm vi kiểm tra.",
+        "You have no jurisdiction to plan in.",
+    ),
 }
 
 

@@ -40,6 +40,7 @@ from models.notification import (
     NotificationPublic,
     NotificationState,
 )
+from models.security import SecurityEvent, ThrottleCounter, UserSession
 from models.user import Role, User, UserCreate, UserPublic
 
 __all__ = [
@@ -80,8 +81,11 @@ __all__ = [
     "NotificationPublic",
     "NotificationState",
     "Role",
+    "SecurityEvent",
+    "ThrottleCounter",
     "User",
     "UserCreate",
     "UserPublic",
+    "UserSession",
     "metadata",
 ]

@@ -48,4 +48,6 @@ class User(UserBase, table=True):
     role: Role = Field(sa_type=String(16))
     password_hash: str = Field(max_length=255)
     is_active: bool = True
+    # Where an inspector may plan inspections; None: the province their agency belongs to.
+    jurisdiction_agency_id: int | None = Field(default=None, foreign_key="agencies.id")
     created_at: datetime = Field(sa_type=UTCDateTime)

@@ -9,7 +9,6 @@ import pytest
 from sqlmodel import func, select
 
 from api.deps import TOKEN_COOKIE, utcnow
-from api.security import create_token
 from models import (
     CaseEvent,
     CaseStatus,
@@ -20,6 +19,7 @@ from models import (
     InspectionMember,
     Role,
 )
+from tests.factories import session_token
 from tests.inspection_factories import person
 from workflows.cases import lifecycle
 from workflows.inspections import service as inspections
@@ -56,9 +56,7 @@ def meeting(session, story, now) -> Inspection:
 
 def as_user(client, settings, user) -> None:
     """Sign `user` in by cookie (the story's users have no password)."""
-    token = create_token(
-        user_id=user.id, secret=settings.secret_key, now=datetime.now(UTC), minutes=60
-    )
+    token = session_token(settings, user)
     client.cookies.set(TOKEN_COOKIE, token)
 
 

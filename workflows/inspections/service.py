@@ -28,12 +28,14 @@ from models import (
 )
 from models.inspection import MemberPublic
 from workflows.inspections import case_effects as inspection_cases
+from workflows.inspections import jurisdiction
 from workflows.org import agencies
 
 # Who may carry out a directive: the heads and officers of the case's agency or above it.
 RESPONSIBLE_ROLES = (Role.head, Role.officer)
 
-CREATOR_ROLES = {Role.inspector, Role.admin}
+# Heads plan self-inspections of their own subtree (workflows/inspections/jurisdiction.py).
+CREATOR_ROLES = {Role.inspector, Role.admin, Role.head}
 
 
 def get(*, session: Session, inspection_id: int) -> Inspection:
@@ -46,12 +48,13 @@ def get(*, session: Session, inspection_id: int) -> Inspection:
 def create(*, session: Session, data: InspectionCreate, actor: User, now: datetime) -> Inspection:
     """A new inspection of an agency with its team; exactly one member leads it."""
     if actor.role not in CREATOR_ROLES:
-        raise Forbidden("only inspectors and administrators plan inspections")
+        raise Forbidden("only inspectors, heads and administrators plan inspections")
     if session.get(Agency, data.agency_id) is None:
         raise Invalid(f"agency {data.agency_id} does not exist", code="insp.no_agency")
     member_ids = list(data.member_ids)
     if len(set(member_ids)) != len(member_ids):
         raise Invalid("a member is listed twice", code="insp.member_twice")
+    jurisdiction.check_plan(session=session, data=data, actor=actor)
     leader_id = data.leader_id if data.leader_id is not None else member_ids[0]
     if leader_id not in member_ids:
         raise Invalid("the leader must be one of the members", code="insp.leader_not_member")
