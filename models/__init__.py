@@ -41,7 +41,7 @@ from models.notification import (
     NotificationState,
 )
 from models.security import SecurityEvent, ThrottleCounter, UserSession
-from models.user import Role, User, UserCreate, UserPublic
+from models.user import Role, User, UserCreate, UserPublic, UserUpdate
 
 __all__ = [
     "ConclusionCreate",
@@ -86,6 +86,7 @@ __all__ = [
     "User",
     "UserCreate",
     "UserPublic",
+    "UserUpdate",
     "UserSession",
     "metadata",
 ]

@@ -34,9 +34,22 @@ class UserCreate(UserBase):
     password: str = Field(min_length=8, max_length=128)
 
 
+class UserUpdate(SQLModel):
+    """What an administrator changes (PATCH /users/{id}); a field left out stays as it is."""
+
+    is_active: bool | None = None
+    password: str | None = Field(default=None, max_length=128)
+    role: Role | None = None
+    agency_id: Id | None = None
+    jurisdiction_agency_id: Id | None = None
+    full_name: Text | None = Field(default=None, min_length=1, max_length=255)
+    email: EmailStr | None = Field(default=None, max_length=255)
+
+
 class UserPublic(UserBase):
     id: int
     is_active: bool
+    jurisdiction_agency_id: int | None = None
 
 
 class User(UserBase, table=True):
