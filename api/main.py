@@ -4,11 +4,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
-from api import errors
+from api import csrf, errors
 from api.deps import SessionDep
 from api.limits import InFlightLimit
 from api.pages import auth as auth_pages
@@ -94,9 +94,10 @@ def create_app() -> FastAPI:
     app.include_router(api)
 
     web.install(app)
+    csrf.install(app, web.templates.env)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for pages in PAGE_ROUTERS:
-        app.include_router(pages.router)
+        app.include_router(pages.router, dependencies=[Depends(csrf.protect)])
 
     @app.get("/healthz", tags=["health"])
     def healthz(session: SessionDep) -> dict[str, str]:

@@ -31,7 +31,7 @@ from workflows.reports import summary as reports
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
 
-Planner = Annotated[User, Depends(require_roles(*inspections.CREATOR_ROLES))]
+Planner = Annotated[User, Depends(require_roles(*inspections.PLANNER_ROLES))]
 StatisticsReader = Annotated[User, Depends(require_roles(Role.inspector, Role.admin, Role.head))]
 
 _templates = Environment(

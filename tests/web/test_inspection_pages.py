@@ -21,6 +21,7 @@ from models import (
 )
 from tests.factories import session_token
 from tests.inspection_factories import person
+from tests.web.conftest import carry_csrf
 from workflows.cases import lifecycle
 from workflows.inspections import service as inspections
 
@@ -58,6 +59,7 @@ def as_user(client, settings, user) -> None:
     """Sign `user` in by cookie (the story's users have no password)."""
     token = session_token(settings, user)
     client.cookies.set(TOKEN_COOKIE, token)
+    carry_csrf(client)
 
 
 def count(session, table) -> int:

@@ -9,6 +9,7 @@ from api.deps import TOKEN_COOKIE
 from models import Role
 from tests.factories import PASSWORD, make_agency, make_head, make_user
 from tests.report_data import make_cases
+from tests.web.conftest import with_csrf
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def test_sign_in_never_redirects_to_another_site(client, session, agency):
 def test_sign_out_forgets_the_cookie(client, session, agency):
     sign_in(client, make_user(session, Role.officer, agency))
     assert client.get("/", follow_redirects=False).status_code == 200
-    client.post("/sign-out", follow_redirects=False)
+    client.post("/sign-out", data=with_csrf(client, {}), follow_redirects=False)
     assert client.get("/", follow_redirects=False).status_code == 303
 
 

@@ -34,8 +34,10 @@ from workflows.org import agencies
 # Who may carry out a directive: the heads and officers of the case's agency or above it.
 RESPONSIBLE_ROLES = (Role.head, Role.officer)
 
-# Heads plan self-inspections of their own subtree (workflows/inspections/jurisdiction.py).
-CREATOR_ROLES = {Role.inspector, Role.admin, Role.head}
+CREATOR_ROLES = {Role.inspector, Role.admin}
+# Heads also plan self-inspections of their own subtree (workflows/inspections/jurisdiction.py),
+# through the API (the planning page is for inspectors and administrators).
+PLANNER_ROLES = CREATOR_ROLES | {Role.head}
 
 
 def get(*, session: Session, inspection_id: int) -> Inspection:
@@ -47,7 +49,7 @@ def get(*, session: Session, inspection_id: int) -> Inspection:
 
 def create(*, session: Session, data: InspectionCreate, actor: User, now: datetime) -> Inspection:
     """A new inspection of an agency with its team; exactly one member leads it."""
-    if actor.role not in CREATOR_ROLES:
+    if actor.role not in PLANNER_ROLES:
         raise Forbidden("only inspectors, heads and administrators plan inspections")
     if session.get(Agency, data.agency_id) is None:
         raise Invalid(f"agency {data.agency_id} does not exist", code="insp.no_agency")
