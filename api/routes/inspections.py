@@ -1,8 +1,6 @@
 """Inspections: the team, the agenda (JSON, CSV, print view), conclusions, measures,
 the report, and period statistics."""
 
-import csv
-import io
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -11,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from api import exports
 from api.deps import CurrentUser, Now, SessionDep, require_roles
 from models import (
     ConclusionCreate,
@@ -109,13 +108,10 @@ def get_agenda(
     if format == "json":
         return agenda
     if format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(inspection_agenda.CSV_HEADER)
-        writer.writerows(inspection_agenda.csv_rows(agenda, _local_date))
+        rows = inspection_agenda.csv_rows(agenda, _local_date)
         return Response(
-            # A byte-order mark so spreadsheet programs read the Vietnamese text as UTF-8.
-            content="\ufeff" + buffer.getvalue(),
+            # UTF-8 with a byte-order mark; formulas neutralised (api/exports.py).
+            content=exports.csv_bytes(inspection_agenda.CSV_HEADER, rows),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="agenda-{inspection.id}.csv"'},
         )
