@@ -152,7 +152,7 @@ def test_list_shows_own_inspections_and_admins_all(client, settings, session, st
         assert "Bạn không có quyền xem trang này" in response.text
 
 
-def test_meeting_page_for_members_admins_read_only_others_403(
+def test_meeting_page_for_members_admins_read_only_others_404(
     client, settings, session, story, meeting
 ):
     url = f"/inspections/{meeting.id}"
@@ -178,9 +178,9 @@ def test_meeting_page_for_members_admins_read_only_others_403(
 
     for outsider in (story.other_inspector, story.heads["tinh"]):
         as_user(client, settings, outsider)
-        assert client.get(url).status_code == 403
+        assert client.get(url).status_code == 404  # as for an id that does not exist
         posted = conclude(client, meeting, story.cases["toan"], outcome="closed", text="Kết thúc")
-        assert posted.status_code == 403
+        assert posted.status_code == 404
     assert client.get("/inspections/999999").status_code == 404
     assert count(session, InspectionConclusion) == 0
     assert count(session, CaseEvent) == 0

@@ -37,12 +37,12 @@ def query(*, agency_ids: list[int] | None, filters: CaseFilter, now: datetime) -
     elif filters.overdue is False:
         stmt = stmt.where(~overdue_condition(now))
     if filters.q:
-        like = f"%{filters.q.lower()}%"
+        like = filters.q.lower()  # contains(autoescape=True): % and _ are plain characters
         stmt = stmt.where(
             or_(
-                func.lower(Case.title).like(like),
-                func.lower(Case.code).like(like),
-                func.lower(Case.citizen_name).like(like),
+                func.lower(Case.title).contains(like, autoescape=True),
+                func.lower(Case.code).contains(like, autoescape=True),
+                func.lower(Case.citizen_name).contains(like, autoescape=True),
             )
         )
     if filters.received_before is not None:

@@ -43,12 +43,13 @@ def search(
     elif filters.overdue is False:
         conditions.append(sa.not_(sa.and_(running, Case.due_at < now)))
     if filters.q:
-        pattern = f"%{filters.q.strip().lower()}%"
+        # contains(autoescape=True): a typed % or _ is a character, not a wildcard.
+        pattern = filters.q.strip().lower()
         conditions.append(
             or_(
-                func.lower(Case.code).like(pattern),
-                func.lower(Case.title).like(pattern),
-                func.lower(Case.citizen_name).like(pattern),
+                func.lower(Case.code).contains(pattern, autoescape=True),
+                func.lower(Case.title).contains(pattern, autoescape=True),
+                func.lower(Case.citizen_name).contains(pattern, autoescape=True),
             )
         )
     if filters.received_before is not None:

@@ -93,13 +93,17 @@ def is_member(*, session: Session, inspection: Inspection, user: User) -> bool:
 
 
 def require_member(*, session: Session, inspection: Inspection, user: User) -> None:
-    """Only the team records conclusions and measures (403 for anyone else, admins too)."""
+    """Only the team records conclusions and measures: 403 for an administrator (who reads
+    it), 404 for anyone else, as for an inspection that does not exist (no probing of ids)."""
     if not is_member(session=session, inspection=inspection, user=user):
+        if user.role != Role.admin:
+            raise NotFound(f"inspection {inspection.id} not found")
         raise Forbidden("only members of this inspection team may do this", code="insp.not_member")
 
 
 def require_reader(*, session: Session, inspection: Inspection, user: User) -> None:
-    """The team and administrators read an inspection, its agenda and its report."""
+    """The team and administrators read an inspection, its agenda and its report (404 for
+    anyone else)."""
     if user.role != Role.admin:
         require_member(session=session, inspection=inspection, user=user)
 
@@ -197,8 +201,10 @@ def conclude(
     if case is None:
         raise Invalid(f"case {data.case_id} does not exist", code="insp.no_case")
     if not _in_scope(session=session, inspection=inspection, agency_id=case.agency_id):
+        # The id the caller sent, never the code of a case they may not see.
         raise Invalid(
-            f"case {case.code} is not a case of the inspected agency", code="insp.case_out_of_scope"
+            f"case {data.case_id} is not a case of the inspected agency",
+            code="insp.case_out_of_scope",
         )
     already = session.scalar(
         select(InspectionConclusion.id).where(
