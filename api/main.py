@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
-from api import csrf, errors
+from api import csrf, docs, errors, headers
 from api.deps import SessionDep
 from api.limits import InFlightLimit
 from api.pages import auth as auth_pages
@@ -85,9 +85,15 @@ def create_app() -> FastAPI:
         title="Đôn Đốc",
         description="Case tracking and escalation for citizen complaints and long-pending cases",
         version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
     )
+    docs.install(app)
     errors.install(app)
     app.add_middleware(InFlightLimit, limit=get_settings().requests_in_flight)
+    app.add_middleware(
+        headers.SecurityHeaders, https=get_settings().base_url.startswith("https://")
+    )
     api = APIRouter(prefix=API_PREFIX)
     for module in API_ROUTERS:
         api.include_router(module.router)
