@@ -19,6 +19,7 @@ from api.pages import inspections as inspection_pages
 from api.pages import intake as intake_pages
 from api.pages import lookup as lookup_pages
 from api.pages import mail as mail_pages
+from api.pages import users as user_pages
 from api.pages import web
 from api.routes import (
     agencies,
@@ -65,6 +66,7 @@ PAGE_ROUTERS = (
     mail_pages,
     inspection_pages,
     meeting_pages,
+    user_pages,
 )
 
 

@@ -34,6 +34,7 @@ HOME_LINKS: dict[Role, list[tuple[str, str]]] = {
         ("/inspections", "nav.inspections"),
         ("/reports", "nav.reports"),
         ("/mail", "nav.mail"),
+        ("/users", "nav.users"),
     ],
 }
 
