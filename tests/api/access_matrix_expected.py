@@ -2,8 +2,9 @@
 agency, child, sibling, other province; or on the inspection's team, not on it; or one
 column). Read with tests/api/test_access_matrix.py's docstring: 422 (or a form shown again,
 409 for a stale version) means the request got past every access check with its empty body;
-401, 403, 404 and 303 (to the sign-in page) are refusals. A change here is a change of who
-may do what: say why in the commit, and in docs/security.md.
+401, 403, 404 and 303 (to the sign-in page) are refusals; `200*` is an answer showing the
+tracking code of the column's case, `200` alone one that kept it out. A change here is a
+change of who may do what: say why in the commit, and in docs/security.md.
 """
 
 # ruff: noqa: E501
@@ -114,19 +115,19 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "GET /api/v1/cases": {
         "anonymous": "401 401 401 401",
-        "clerk": "200 200 200 200",
-        "officer": "200 200 200 200",
-        "head": "200 200 200 200",
-        "inspector": "200 200 200 200",
-        "admin": "200 200 200 200",
+        "clerk": "200* 200 200 200",
+        "officer": "200* 200 200 200",
+        "head": "200* 200* 200 200",
+        "inspector": "200* 200* 200 200",
+        "admin": "200* 200* 200* 200*",
     },
     "GET /api/v1/cases/{case_id}": {
         "anonymous": "401 401 401 401",
-        "clerk": "200 404 404 404",
-        "officer": "200 404 404 404",
-        "head": "200 200 404 404",
-        "inspector": "200 200 404 404",
-        "admin": "200 200 200 200",
+        "clerk": "200* 404 404 404",
+        "officer": "200* 404 404 404",
+        "head": "200* 200* 404 404",
+        "inspector": "200* 200* 404 404",
+        "admin": "200* 200* 200* 200*",
     },
     "POST /api/v1/cases/{case_id}/actions/{action}": {
         "anonymous": "401 401 401 401",
@@ -146,11 +147,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "GET /api/v1/cases/{case_id}/deadline": {
         "anonymous": "401 401 401 401",
-        "clerk": "200 404 404 404",
-        "officer": "200 404 404 404",
-        "head": "200 200 404 404",
-        "inspector": "200 200 404 404",
-        "admin": "200 200 200 200",
+        "clerk": "200* 404 404 404",
+        "officer": "200* 404 404 404",
+        "head": "200* 200* 404 404",
+        "inspector": "200* 200* 404 404",
+        "admin": "200* 200* 200* 200*",
     },
     "GET /api/v1/public/cases/{code}": {
         "anonymous": "422",
@@ -298,11 +299,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "GET /api/v1/exports/cases": {
         "anonymous": "401 401 401 401",
-        "clerk": "200 200 200 200",
-        "officer": "200 200 200 200",
-        "head": "200 200 200 200",
-        "inspector": "200 200 200 200",
-        "admin": "200 200 200 200",
+        "clerk": "200* 200 200 200",
+        "officer": "200* 200 200 200",
+        "head": "200* 200* 200 200",
+        "inspector": "200* 200* 200 200",
+        "admin": "200* 200* 200* 200*",
     },
     "GET /sign-in": {
         "anonymous": "200",
@@ -386,11 +387,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "GET /cases/{case_id}/receipt": {
         "anonymous": "303 303 303 303",
-        "clerk": "200 404 404 404",
-        "officer": "200 404 404 404",
-        "head": "200 200 404 404",
-        "inspector": "200 200 404 404",
-        "admin": "200 200 200 200",
+        "clerk": "200* 404 404 404",
+        "officer": "200* 404 404 404",
+        "head": "200* 200* 404 404",
+        "inspector": "200* 200* 404 404",
+        "admin": "200* 200* 200* 200*",
     },
     "GET /queue": {
         "anonymous": "303",
@@ -402,11 +403,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "GET /cases/{case_id}": {
         "anonymous": "303 303 303 303",
-        "clerk": "200 404 404 404",
-        "officer": "200 404 404 404",
-        "head": "200 200 404 404",
-        "inspector": "200 200 404 404",
-        "admin": "200 200 200 200",
+        "clerk": "200* 404 404 404",
+        "officer": "200* 404 404 404",
+        "head": "200* 200* 404 404",
+        "inspector": "200* 200* 404 404",
+        "admin": "200* 200* 200* 200*",
     },
     "POST /cases/{case_id}/act/{action}": {
         "anonymous": "303 303 303 303",
