@@ -49,6 +49,11 @@ def client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _key(key: str) -> str:
+    """The key as stored: PostgreSQL text holds no NUL character, and keys are bounded."""
+    return key.replace("\x00", "\ufffd")[:128]
+
+
 def _window_start(rule: Rule, now: datetime) -> datetime:
     size = rule.window.total_seconds()
     index = math.floor((now - EPOCH).total_seconds() / size)
@@ -59,7 +64,7 @@ def _hits(session: Session, rule: Rule, key: str, start: datetime) -> int:
     hits = session.scalar(
         select(ThrottleCounter.hits).where(
             ThrottleCounter.rule == rule.name,
-            ThrottleCounter.key == key[:128],
+            ThrottleCounter.key == _key(key),
             ThrottleCounter.window_start == start,
         )
     )
@@ -88,7 +93,7 @@ def hit(*, session: Session, rule: Rule, key: str, now: datetime) -> None:
     start = _window_start(rule, now)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(ThrottleCounter).values(
-        rule=rule.name, key=key[:128], window_start=start, hits=1
+        rule=rule.name, key=_key(key), window_start=start, hits=1
     )
     session.execute(
         statement.on_conflict_do_update(

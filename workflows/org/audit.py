@@ -22,11 +22,11 @@ def record(
     event = SecurityEvent(
         at=now,
         kind=kind,
-        username=username[:64],
+        username=_text(username, 64),
         user_id=user_id,
         actor_id=actor_id,
-        client=client[:64],
-        detail=detail[:500],
+        client=_text(client, 64),
+        detail=_text(detail, 500),
     )
     session.add(event)
     session.flush()
@@ -36,3 +36,8 @@ def record(
 def recent(*, session: Session, limit: int = 200) -> list[SecurityEvent]:
     statement = select(SecurityEvent).order_by(SecurityEvent.id.desc()).limit(limit)
     return list(session.exec(statement))
+
+
+def _text(value: str, limit: int) -> str:
+    """As typed, bounded, without NUL characters (PostgreSQL text cannot hold them)."""
+    return value.replace("\x00", "\ufffd")[:limit]
