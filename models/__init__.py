@@ -40,7 +40,8 @@ from models.notification import (
     NotificationPublic,
     NotificationState,
 )
-from models.user import Role, User, UserCreate, UserPublic
+from models.security import SecurityEvent, ThrottleCounter, UserSession
+from models.user import Role, User, UserCreate, UserPublic, UserUpdate
 
 __all__ = [
     "ConclusionCreate",
@@ -80,8 +81,12 @@ __all__ = [
     "NotificationPublic",
     "NotificationState",
     "Role",
+    "SecurityEvent",
+    "ThrottleCounter",
     "User",
     "UserCreate",
     "UserPublic",
+    "UserUpdate",
+    "UserSession",
     "metadata",
 ]

@@ -5,11 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 
 from api import i18n
+from api import sign_in as signing
 from api.deps import TOKEN_COOKIE, Now, SessionDep, SettingsDep
 from api.pages.web import MaybeUser, PageUser, redirect, render
-from api.security import create_token
+from api.security import signed_in
+from api.throttle import TooManyRequests
 from models import Agency, Role
-from workflows.org import users
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,6 +34,7 @@ HOME_LINKS: dict[Role, list[tuple[str, str]]] = {
         ("/inspections", "nav.inspections"),
         ("/reports", "nav.reports"),
         ("/mail", "nav.mail"),
+        ("/users", "nav.users"),
     ],
 }
 
@@ -61,13 +63,23 @@ def sign_in(
     password: Annotated[str, Form(max_length=128)],
     next: Annotated[str, Form(max_length=500)] = "/",
 ):
-    user = users.authenticate(session=session, username=username, password=password)
-    if user is None:
-        context = {"next": safe_next(next), "error": True, "username": username}
-        return render(request, "sign_in.html", context, status_code=401)
-    token = create_token(
-        user_id=user.id, secret=settings.secret_key, now=now, minutes=settings.token_minutes
-    )
+    context = {"next": safe_next(next), "username": username}
+    try:
+        token = signing.sign_in(
+            session=session,
+            request=request,
+            settings=settings,
+            username=username,
+            password=password,
+            now=now,
+        )
+    except TooManyRequests as exc:
+        context["throttled"] = exc.headers["Retry-After"]
+        response = render(request, "sign_in.html", context, status_code=429)
+        response.headers["Retry-After"] = context["throttled"]
+        return response
+    if token is None:
+        return render(request, "sign_in.html", context | {"error": True}, status_code=401)
     response = redirect(safe_next(next))
     response.set_cookie(
         TOKEN_COOKIE,
@@ -81,7 +93,11 @@ def sign_in(
 
 
 @router.post("/sign-out")
-def sign_out():
+def sign_out(request: Request, session: SessionDep, settings: SettingsDep, now: Now):
+    token = request.cookies.get(TOKEN_COOKIE)
+    found = signed_in(session=session, token=token, secret=settings.secret_key) if token else None
+    if found is not None:
+        signing.sign_out(session=session, request=request, found=found, now=now)
     response = redirect("/sign-in")
     response.delete_cookie(TOKEN_COOKIE)
     return response

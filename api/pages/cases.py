@@ -122,7 +122,7 @@ async def act(
     now: Now,
 ):
     form = await request.form()
-    fields = {k: str(v).strip() for k, v in form.items() if str(v).strip()}
+    fields = {k: str(v).strip() for k, v in form.items() if str(v).strip() and k != "csrf_token"}
     version = fields.pop("version", "")
     error, status = None, 200
     try:
