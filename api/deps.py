@@ -8,7 +8,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
-from api.security import user_id_from_token
+from api.security import SignedIn, signed_in
 from core.settings import Settings, get_settings
 from models import Case, Role, User
 from models.base import Id
@@ -49,20 +49,34 @@ def _unauthorized(detail: str = "not signed in") -> HTTPException:
     )
 
 
-def get_current_user(
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_signed_in(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
-) -> User:
-    token = token or request.cookies.get(TOKEN_COOKIE)
+) -> SignedIn:
+    """The user and session of the bearer token (or, for reads only, of the page cookie)."""
+    if not token:
+        token = request.cookies.get(TOKEN_COOKIE)
+        if token and request.method not in SAFE_METHODS:
+            # A browser sends the cookie to any site's form: changes need the bearer token.
+            raise _unauthorized("changes through the API need a bearer token, not the cookie")
     if not token:
         raise _unauthorized()
-    user_id = user_id_from_token(token, secret=settings.secret_key)
-    user = session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.is_active:
+    found = signed_in(session=session, token=token, secret=settings.secret_key)
+    if found is None:
         raise _unauthorized("invalid or expired token")
-    return user
+    return found
+
+
+SignedInDep = Annotated[SignedIn, Depends(get_signed_in)]
+
+
+def get_current_user(found: SignedInDep) -> User:
+    return found.user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -1,4 +1,10 @@
-"""CSV and XLSX downloads of any table of rows (a case list, a report)."""
+"""CSV and XLSX downloads of any table of rows (a case list, a report, an agenda).
+
+Every text cell that a spreadsheet program would read as a formula (it starts with `=`,
+`+`, `-`, `@`, a tab or a carriage return) is written with a leading apostrophe (OWASP's
+CSV-injection rule), and XLSX text cells are typed as text, never as formulas: a citizen's
+name `=cmd|...` or a title `=HYPERLINK(...)` stays text in both formats.
+"""
 
 import csv
 import io
@@ -8,20 +14,31 @@ from typing import Any, Literal
 
 from fastapi.responses import Response, StreamingResponse
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 Format = Literal["csv", "xlsx"]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """The text with an apostrophe in front when a spreadsheet would run it as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return neutralise(value)
     if isinstance(value, datetime):
         # Spreadsheets have no time zones: write the instant as an ISO string with its offset.
         return value.isoformat(timespec="seconds")
     if isinstance(value, bool):
         return "x" if value else ""
     if isinstance(value, dict | list):
-        return str(value)
+        return neutralise(str(value))
     return value
 
 
@@ -47,12 +64,19 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str
         buffered.append(values)
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width + 2
-    sheet.append(list(headers))
+    sheet.append([_text_cell(sheet, neutralise(h)) for h in headers])
     for values in buffered:
-        sheet.append(values)
+        sheet.append([_text_cell(sheet, v) if isinstance(v, str) else v for v in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    """A cell typed as text, whatever its first character."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def download(

@@ -583,6 +583,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "common.yes": ("Có", "Yes"),
     "common.no": ("Không", "No"),
+    # Security (api/throttle.py, api/csrf.py, workflows/inspections/jurisdiction.py)
+    "lookup.throttled": (
+        "Quá nhiều lần tra cứu sai. Vui lòng thử lại sau {seconds} giây.",
+        "Too many wrong look-ups. Please try again in {seconds} seconds.",
+    ),
+    "signin.throttled": (
+        "Quá nhiều lần đăng nhập sai. Vui lòng thử lại sau {seconds} giây.",
+        "Too many failed sign-ins. Please try again in {seconds} seconds.",
+    ),
+    "err.csrf": (
+        "Biểu mẫu đã hết hạn hoặc không gửi từ trang này. Vui lòng tải lại trang và thử lại.",
+        "The form expired or was not sent from this site. Reload the page and try again.",
+    ),
+    "err.insp.outside_jurisdiction": (
+        "Đơn vị này nằm ngoài phạm vi kiểm tra của bạn.",
+        "This agency lies outside your jurisdiction.",
+    ),
+    "err.insp.member_outside_jurisdiction": (
+        "Thành viên đoàn phải thuộc các đơn vị trong phạm vi kiểm tra của bạn.",
+        "Team members must work inside your jurisdiction.",
+    ),
+    "err.insp.head_self_only": (
+        "Thủ trưởng chỉ lập kế hoạch tự kiểm tra đơn vị mình.",
+        "A head plans only self-inspections of their own agency.",
+    ),
+    "nav.users": ("Người dùng", "Users"),
+    "users.title": ("Người dùng và phiên đăng nhập", "Users and sign-ins"),
+    "users.hint": (
+        "Khóa tài khoản hoặc đặt lại mật khẩu sẽ kết thúc ngay mọi phiên đăng nhập của người đó.",
+        "Disabling an account or setting a new password ends all of its sessions at once.",
+    ),
+    "users.saved": ("Đã lưu thay đổi của {username}.", "Saved the changes of {username}."),
+    "users.username": ("Tên đăng nhập", "Username"),
+    "users.name": ("Họ tên, email", "Name, email"),
+    "users.change": ("Thay đổi", "Change"),
+    "users.disabled": ("Đã khóa", "Disabled"),
+    "users.role": ("Vai trò", "Role"),
+    "users.agency": ("Cơ quan", "Agency"),
+    "users.jurisdiction": ("Phạm vi kiểm tra", "Jurisdiction"),
+    "users.jurisdiction_default": ("Mặc định: tỉnh của cơ quan", "Default: the agency's province"),
+    "users.active": ("Đang hoạt động", "Active"),
+    "users.new_password": ("Mật khẩu mới (từ 10 ký tự)", "New password (10+ characters)"),
+    "users.save": ("Lưu", "Save"),
+    "users.events": ("Nhật ký đăng nhập và thay đổi", "Sign-ins and changes"),
+    "users.when": ("Thời điểm", "When"),
+    "users.event": ("Sự kiện", "Event"),
+    "users.client": ("Địa chỉ máy", "Client"),
+    "users.detail": ("Chi tiết", "Detail"),
+    "err.password.weak": (
+        "Mật khẩu quá yếu: cần ít nhất 10 ký tự, không phải mật khẩu phổ biến.",
+        "The password is too weak: 10 characters or more, not a common password.",
+    ),
+    "err.insp.no_jurisdiction": (
+        "Bạn chưa được giao phạm vi kiểm tra.",
+        "You have no jurisdiction to plan in.",
+    ),
 }
 
 

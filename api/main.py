@@ -4,11 +4,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
-from api import errors
+from api import csrf, docs, errors, headers
 from api.deps import SessionDep
 from api.limits import InFlightLimit
 from api.pages import auth as auth_pages
@@ -22,6 +22,7 @@ from api.pages import lookup as lookup_pages
 from api.pages import mail as mail_pages
 from api.pages import notices as notice_pages
 from api.pages import reorganisation as reorganisation_pages
+from api.pages import users as user_pages
 from api.pages import web
 from api.routes import (
     agencies,
@@ -75,6 +76,7 @@ PAGE_ROUTERS = (
     inspection_pages,
     meeting_pages,
     reorganisation_pages,
+    user_pages,
 )
 
 
@@ -95,18 +97,25 @@ def create_app() -> FastAPI:
         title="Đôn Đốc",
         description="Case tracking and escalation for citizen complaints and long-pending cases",
         version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
     )
+    docs.install(app)
     errors.install(app)
     app.add_middleware(InFlightLimit, limit=get_settings().requests_in_flight)
+    app.add_middleware(
+        headers.SecurityHeaders, https=get_settings().base_url.startswith("https://")
+    )
     api = APIRouter(prefix=API_PREFIX)
     for module in API_ROUTERS:
         api.include_router(module.router)
     app.include_router(api)
 
     web.install(app)
+    csrf.install(app, web.templates.env)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for pages in PAGE_ROUTERS:
-        app.include_router(pages.router)
+        app.include_router(pages.router, dependencies=[Depends(csrf.protect)])
 
     @app.get("/healthz", tags=["health"])
     def healthz(session: SessionDep) -> dict[str, str]:

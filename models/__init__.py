@@ -42,7 +42,8 @@ from models.notification import (
     NotificationState,
 )
 from models.procedure import Procedure, ProcedurePublic
-from models.user import Role, User, UserCreate, UserPublic
+from models.security import SecurityEvent, ThrottleCounter, UserSession
+from models.user import Role, User, UserCreate, UserPublic, UserUpdate
 
 __all__ = [
     "ConclusionCreate",
@@ -86,8 +87,12 @@ __all__ = [
     "Procedure",
     "ProcedurePublic",
     "Role",
+    "SecurityEvent",
+    "ThrottleCounter",
     "User",
     "UserCreate",
     "UserPublic",
+    "UserUpdate",
+    "UserSession",
     "metadata",
 ]

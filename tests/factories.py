@@ -75,3 +75,21 @@ def token(client: TestClient, user: User) -> str:
 
 def auth(client: TestClient, user: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {token(client, user)}"}
+
+
+def session_token(settings, user: User, *, now: datetime | None = None, minutes: int = 60) -> str:
+    """A token with an open server-side session, signed with the real clock by default (so
+    it stays valid while a test moves the application's clock)."""
+    from api.security import issue
+    from models.db import engine_for
+
+    with Session(engine_for(settings.database_url)) as session:
+        token = issue(
+            session=session,
+            user=user,
+            secret=settings.secret_key,
+            now=now or datetime.now(UTC),
+            minutes=minutes,
+        )
+        session.commit()
+    return token

@@ -7,10 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from api.security import create_token
 from models import Agency, Case, CaseKind, CaseStatus, Channel, Role, User
 from tests.case_rows import policy_version
-from tests.factories import make_agency
+from tests.factories import make_agency, session_token
 
 # Users here sign in by token (see `bearer`), so they share one placeholder hash: hashing a
 # password with argon2 costs about half a second per user on the CI machines.
@@ -56,9 +55,7 @@ def make_case(
 def bearer(settings, user: User) -> dict[str, str]:
     """Headers for a user, signed with the real clock so they stay valid while the
     application's clock is moved to the test's fixed instant."""
-    token = create_token(
-        user_id=user.id, secret=settings.secret_key, now=datetime.now(UTC), minutes=60
-    )
+    token = session_token(settings, user)
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -6,12 +6,13 @@ from fastapi import APIRouter, Form, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import i18n
+from api import sign_in as signing
 from api.deps import TOKEN_COOKIE, Now, SessionDep, SettingsDep
 from api.pages import forms
 from api.pages.web import MaybeUser, PageUser, redirect, render
-from api.security import create_token
+from api.security import signed_in
+from api.throttle import TooManyRequests
 from models import Agency, Role
-from workflows.org import users
 
 router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
 
@@ -35,6 +36,7 @@ HOME_LINKS: dict[Role, list[tuple[str, str]]] = {
         ("/inspections", "nav.inspections"),
         ("/reports", "nav.reports"),
         ("/mail", "nav.mail"),
+        ("/users", "nav.users"),
     ],
 }
 
@@ -76,14 +78,24 @@ def sign_in(
     now: Now,
     form: Annotated[SignInForm, Form()],
 ):
-    username, next = form.username, form.next
-    user = users.authenticate(session=session, username=username, password=form.password)
-    if user is None:
-        context = {"next": safe_next(next), "error": True, "username": username}
-        return render(request, "sign_in.html", context, status_code=401)
-    token = create_token(
-        user_id=user.id, secret=settings.secret_key, now=now, minutes=settings.token_minutes
-    )
+    username, password, next = form.username, form.password, form.next
+    context = {"next": safe_next(next), "username": username}
+    try:
+        token = signing.sign_in(
+            session=session,
+            request=request,
+            settings=settings,
+            username=username,
+            password=password,
+            now=now,
+        )
+    except TooManyRequests as exc:
+        context["throttled"] = exc.headers["Retry-After"]
+        response = render(request, "sign_in.html", context, status_code=429)
+        response.headers["Retry-After"] = context["throttled"]
+        return response
+    if token is None:
+        return render(request, "sign_in.html", context | {"error": True}, status_code=401)
     response = redirect(safe_next(next))
     response.set_cookie(
         TOKEN_COOKIE,
@@ -97,7 +109,11 @@ def sign_in(
 
 
 @router.post("/sign-out")
-def sign_out():
+def sign_out(request: Request, session: SessionDep, settings: SettingsDep, now: Now):
+    token = request.cookies.get(TOKEN_COOKIE)
+    found = signed_in(session=session, token=token, secret=settings.secret_key) if token else None
+    if found is not None:
+        signing.sign_out(session=session, request=request, found=found, now=now)
     response = redirect("/sign-in")
     response.delete_cookie(TOKEN_COOKIE)
     return response

@@ -4,10 +4,11 @@ import re
 
 from fastapi import APIRouter, Request
 
-from api.deps import SessionDep
+from api.deps import Now, SessionDep
 from api.pages import forms
 from api.pages.web import MaybeUser, render
 from api.routes import public
+from api.throttle import TooManyRequests
 from core.errors import NotFound
 
 router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
@@ -19,6 +20,7 @@ def lookup(
     request: Request,
     session: SessionDep,
     user: MaybeUser,
+    now: Now,
     code: str | None = None,
     phone_last4: str | None = None,
 ):
@@ -30,8 +32,13 @@ def lookup(
             if not re.fullmatch(r"[0-9]{4}", digits):
                 raise NotFound("four digits")
             context["found"] = public.look_up(
-                code=context["code"], session=session, phone_last4=digits
+                code=context["code"], request=request, session=session, now=now, phone_last4=digits
             )
         except NotFound:
             context["not_found"], status = True, 404
-    return render(request, "lookup.html", context, user=user, status_code=status)
+        except TooManyRequests as exc:
+            context["throttled"], status = exc.headers["Retry-After"], 429
+    response = render(request, "lookup.html", context, user=user, status_code=status)
+    if status == 429:
+        response.headers["Retry-After"] = context["throttled"]
+    return response

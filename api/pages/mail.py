@@ -4,6 +4,8 @@ An administrator sees every message; anyone else sees the messages addressed to 
 Reading the folder is notifications/mailbox.py's job; this module only shows it.
 """
 
+from email.utils import getaddresses
+
 from fastapi import APIRouter, Request
 
 from api.deps import SettingsDep
@@ -18,7 +20,9 @@ MAX_LISTED = 300
 
 
 def _visible(to: str, user: User) -> bool:
-    return user.role == Role.admin or user.email.lower() in to.lower()
+    """Admins see all; anyone else the mail addressed to their exact address."""
+    addresses = {address.lower() for _name, address in getaddresses([to])}
+    return user.role == Role.admin or user.email.lower() in addresses
 
 
 @router.get("/mail")

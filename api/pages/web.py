@@ -13,7 +13,7 @@ from api import i18n
 from api.deps import TOKEN_COOKIE, SessionDep, SettingsDep
 from api.jinja import LOCAL_TZ, local_date, local_time, percent, templates
 from api.pages import forms
-from api.security import user_id_from_token
+from api.security import signed_in
 from models import Case, Role, User
 from models.base import Id
 from models.db import engine_for
@@ -37,11 +37,14 @@ class PageNotFound(Exception):
 
 
 def optional_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
-    """The user of the session cookie, or None."""
+    """The user of the session cookie (while its session is open), or None; the session's
+    CSRF token goes to `request.state` for the forms (api/csrf.py)."""
     token = request.cookies.get(TOKEN_COOKIE)
-    user_id = user_id_from_token(token, secret=settings.secret_key) if token else None
-    user = session.get(User, user_id) if user_id is not None else None
-    return user if user is not None and user.is_active else None
+    found = signed_in(session=session, token=token, secret=settings.secret_key) if token else None
+    if found is None:
+        return None
+    request.state.csrf_token = found.record.csrf_token
+    return found.user
 
 
 MaybeUser = Annotated[User | None, Depends(optional_user)]

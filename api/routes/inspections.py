@@ -30,7 +30,7 @@ from workflows.reports import summary as reports
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
 
-InspectorOrAdmin = Annotated[User, Depends(require_roles(Role.inspector, Role.admin))]
+Planner = Annotated[User, Depends(require_roles(*inspections.PLANNER_ROLES))]
 StatisticsReader = Annotated[User, Depends(require_roles(Role.inspector, Role.admin, Role.head))]
 
 
@@ -40,7 +40,7 @@ def _local_date(value: datetime) -> str:
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_inspection(
-    data: InspectionCreate, session: SessionDep, user: InspectorOrAdmin, now: Now
+    data: InspectionCreate, session: SessionDep, user: Planner, now: Now
 ) -> InspectionPublic:
     inspection = inspections.create(session=session, data=data, actor=user, now=now)
     session.commit()

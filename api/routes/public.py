@@ -4,10 +4,11 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from api.deps import SessionDep
+from api import throttle
+from api.deps import Now, SessionDep
 from core.errors import NotFound
 from models import Agency, CaseKind, CaseStatus
 from workflows.cases import access
@@ -42,15 +43,31 @@ class PublicCase(BaseModel):
 @router.get("/cases/{code}")
 def look_up(
     code: str,
+    request: Request,
     session: SessionDep,
+    now: Now,
     phone_last4: Annotated[str, Query(pattern=r"^[0-9]{4}$")],
 ) -> PublicCase:
+    """The case's status; misses are counted per client and per code, and a client or a
+    code with too many misses gets 429 (api/throttle.py), even for the right digits."""
     code = code.strip().upper()
+    checks = [
+        (throttle.LOOKUP_PER_CLIENT, throttle.client_key(request)),
+        (throttle.LOOKUP_PER_CODE, code[:64]),
+    ]
+    throttle.refuse_if_over(session=session, checks=checks, now=now)
     # Not a tracking code (a NUL character, which PostgreSQL cannot compare, or any other
     # junk): the same 404 as a wrong code, without asking the database.
-    if not TRACKING_CODE.fullmatch(code):
+    case = None
+    if TRACKING_CODE.fullmatch(code):
+        try:
+            case = access.find_for_citizen(session=session, code=code, phone_last4=phone_last4)
+        except NotFound:
+            case = None
+    if case is None:
+        throttle.count(session=session, checks=checks, now=now)
+        session.commit()
         raise NotFound("no case with this code and these digits")
-    case = access.find_for_citizen(session=session, code=code, phone_last4=phone_last4)
     agency = session.get(Agency, case.agency_id)
     return PublicCase(
         code=case.code,

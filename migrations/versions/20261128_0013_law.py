@@ -1,7 +1,7 @@
 """the law, closer: calendar sources, procedures, second complaints, limits, notices
 
 Revision ID: 0013_law
-Revises: 0010_phone_digits
+Revises: 0011_security
 Create Date: 2026-11-28 11:00:00
 
 - calendar_days.source: the text that announced an added day off or worked day.
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision: str = "0013_law"
-down_revision: str | Sequence[str] | None = "0010_phone_digits"
+down_revision: str | Sequence[str] | None = "0011_security"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

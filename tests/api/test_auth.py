@@ -2,9 +2,10 @@
 
 from datetime import UTC, datetime, timedelta
 
-from api.security import create_token
+import jwt
+
 from models import Role
-from tests.factories import PASSWORD, make_agency, make_user, token
+from tests.factories import PASSWORD, make_agency, make_user, session_token, token
 
 
 def test_sign_in_returns_a_bearer_token_that_opens_the_api(client, session):
@@ -41,12 +42,7 @@ def test_username_with_a_nul_is_401(client, session):
 
 def test_expired_token_is_401(client, session, settings):
     user = make_user(session, Role.officer, make_agency(session))
-    stale = create_token(
-        user_id=user.id,
-        secret=settings.secret_key,
-        now=datetime.now(UTC) - timedelta(hours=10),
-        minutes=60,
-    )
+    stale = session_token(settings, user, now=datetime.now(UTC) - timedelta(hours=10))
     response = client.get("/api/v1/agencies", headers={"Authorization": f"Bearer {stale}"})
     assert response.status_code == 401
 
@@ -59,9 +55,11 @@ def test_tampered_token_is_401(client, session):
     assert response.status_code == 401
 
 
-def test_token_signed_with_another_secret_is_401(client, session):
+def test_token_signed_with_another_secret_is_401(client, session, settings):
     user = make_user(session, Role.admin)
-    foreign = create_token(user_id=user.id, secret="another", now=datetime.now(UTC), minutes=60)
+    genuine = session_token(settings, user)
+    claims = jwt.decode(genuine, settings.secret_key, algorithms=["HS256"])
+    foreign = jwt.encode(claims, "another", algorithm="HS256")
     response = client.get("/api/v1/users", headers={"Authorization": f"Bearer {foreign}"})
     assert response.status_code == 401
 

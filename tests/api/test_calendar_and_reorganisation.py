@@ -1,15 +1,12 @@
 """Admin calendar days change new due dates; dissolving an agency moves its open cases."""
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlmodel import func, select
 
 from api.deps import utcnow
-from api.security import create_token
 from models import Agency, CalendarDay, Case, CaseEvent, Role
 from tests.case_factories import at, case_body
-from tests.factories import make_agency, make_user
+from tests.factories import make_agency, make_user, session_token
 
 NOW = at("2026-03-02")
 
@@ -17,9 +14,7 @@ NOW = at("2026-03-02")
 @pytest.fixture
 def bearer(settings):
     def headers(user):
-        token = create_token(
-            user_id=user.id, secret=settings.secret_key, now=datetime.now(UTC), minutes=60
-        )
+        token = session_token(settings, user)
         return {"Authorization": f"Bearer {token}"}
 
     return headers

@@ -1,15 +1,12 @@
 """The case endpoints of the HTTP contract."""
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlmodel import func, select
 
 from api.deps import utcnow
-from api.security import create_token
 from models import Case, CaseEvent, CodeCounter, Role
 from tests.case_factories import at, case_body
-from tests.factories import make_agency, make_head, make_user
+from tests.factories import make_agency, make_head, make_user, session_token
 
 NOW = at("2026-03-02")
 
@@ -19,9 +16,7 @@ def auth(settings):
     """Bearer headers signed with the real clock (the app's clock is frozen at NOW)."""
 
     def headers(_client, user):
-        token = create_token(
-            user_id=user.id, secret=settings.secret_key, now=datetime.now(UTC), minutes=60
-        )
+        token = session_token(settings, user)
         return {"Authorization": f"Bearer {token}"}
 
     return headers

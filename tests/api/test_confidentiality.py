@@ -12,9 +12,8 @@ from openpyxl import load_workbook
 from sqlmodel import func, select
 
 from api.deps import TOKEN_COOKIE, utcnow
-from api.security import create_token
 from models import Agency, Case, CaseEvent, Role, User
-from tests.factories import make_agency, make_head, make_user
+from tests.factories import make_agency, make_head, make_user, session_token
 from workflows.cases.confidentiality import HIDDEN
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Mon 02/03/2026 09:00 in Hà Nội
@@ -36,10 +35,7 @@ class Scene:
 
 
 def _headers(settings, user: User) -> dict[str, str]:
-    token = create_token(
-        user_id=user.id, secret=settings.secret_key, now=datetime.now(UTC), minutes=60
-    )
-    return {"Authorization": f"Bearer {token}"}
+    return {"Authorization": f"Bearer {session_token(settings, user)}"}
 
 
 @pytest.fixture
@@ -223,12 +219,7 @@ def test_list_and_search_by_name_or_phone(client, session, settings, scene, read
 
 
 def _token(settings, scene: Scene, reader: str) -> str:
-    return create_token(
-        user_id=scene.users[reader].id,
-        secret=settings.secret_key,
-        now=datetime.now(UTC),
-        minutes=60,
-    )
+    return session_token(settings, scene.users[reader])
 
 
 @pytest.mark.parametrize("reader", ALLOWED + ("inspector", "officer", "parent_head"))

@@ -85,7 +85,8 @@ def test_a_head_reads_the_self_inspection_they_sit_on(client, settings, story, n
     assert [i["id"] for i in client.get(API, headers=bearer(settings, head)).json()] == [
         planned["id"]
     ]
-    assert client.get(url, headers=bearer(settings, outsider)).status_code == 403
+    # Not on the team: the same 404 as an inspection that does not exist.
+    assert client.get(url, headers=bearer(settings, outsider)).status_code == 404
     assert client.get(API, headers=bearer(settings, outsider)).json() == []
 
 
@@ -120,21 +121,23 @@ def test_only_members_conclude(client, settings, session, story, now):
     admin = person(session, Role.admin, None, "Quản trị")
     head = story.heads["tinh"]
     body = {"case_id": story.cases["toan"].id, "outcome": "closed", "text": "Đã giải quyết"}
-    for outsider in (story.other_inspector, admin, head):
+    # An administrator reads the inspection but is not on the team (403); anyone else is
+    # told nothing about it (404, as for an id that does not exist).
+    for outsider, refused in ((story.other_inspector, 404), (admin, 403), (head, 404)):
         response = client.post(f"{url}/conclusions", json=body, headers=bearer(settings, outsider))
-        assert response.status_code == 403, outsider.role
+        assert response.status_code == refused, outsider.role
         measure = {
             "target": {"agency_id": story.agencies["tp"].id},
             "measure": "reminder",
             "text": "Nhắc nhở",
         }
         response = client.post(f"{url}/measures", json=measure, headers=bearer(settings, outsider))
-        assert response.status_code == 403
+        assert response.status_code == refused
     # Another inspector reads neither the agenda nor the report; an administrator does.
     other = bearer(settings, story.other_inspector)
-    assert client.get(f"{url}/agenda", headers=other).status_code == 403
-    assert client.get(f"{url}/report", headers=other).status_code == 403
-    assert client.get(url, headers=other).status_code == 403
+    assert client.get(f"{url}/agenda", headers=other).status_code == 404
+    assert client.get(f"{url}/report", headers=other).status_code == 404
+    assert client.get(url, headers=other).status_code == 404
     assert client.get(f"{url}/agenda", headers=bearer(settings, admin)).status_code == 200
     assert _count(session, InspectionConclusion) == 0
     assert _count(session, InspectionMeasure) == 0

@@ -253,3 +253,30 @@ def test_the_recorded_time_is_now_and_the_effective_day_is_kept(client, session,
     ).first()
     assert event.at == RECORDED + timedelta(days=30)
     assert event.data["effective_on"] == "2025-07-01"
+
+
+def test_an_inspector_covering_the_dissolved_agency_covers_its_successor(
+    client, session, settings, reform
+):
+    """Security (issue 13) meets the reform: a jurisdiction set to the dissolved district
+    moves to the successor, so the inspector plans there and not in the empty old district."""
+    a = reform["agencies"]
+    inspector = make_user(session, Role.inspector, a["province"])
+    inspector.jurisdiction_agency_id = a["district"].id
+    session.add(inspector)
+    session.commit()
+    plan = {
+        "agency_id": a["successor"].id,
+        "include_subtree": True,
+        "title": "Kiểm tra công vụ",
+        "kind": "planned",
+        "meeting_at": RECORDED.isoformat(),
+        "member_ids": [inspector.id],
+    }
+    headers = bearer(settings, inspector)
+    assert client.post("/api/v1/inspections", json=plan, headers=headers).status_code == 403
+    assert _dissolve(client, reform).status_code == 200
+    session.expire_all()
+    assert session.get(User, inspector.id).jurisdiction_agency_id == a["successor"].id
+    response = client.post("/api/v1/inspections", json=plan, headers=headers)
+    assert response.status_code == 201, response.text

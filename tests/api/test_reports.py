@@ -169,6 +169,9 @@ def test_inspector_reads_the_agencies_of_their_inspections(client, session, tree
     province, district, commune, other = tree
     cases, _ = make_cases(session, list(tree), frozen.now, n=150, seed=5)
     inspector = make_user(session, Role.inspector, other)
+    inspector.jurisdiction_agency_id = province.id  # set by an administrator
+    session.add(inspector)
+    session.commit()
     headers = auth(client, inspector)
     frozen()
     url = "/api/v1/reports/summary"

@@ -4,6 +4,7 @@ Browser tests are marked `slow`; without /usr/bin/chromium (or Playwright) they 
 Playwright never downloads a browser here: `.ci/run` installs Debian's chromium.
 """
 
+import re
 import socket
 import threading
 import time
@@ -116,3 +117,25 @@ def meeting(session, story, now):
     )
     session.commit()
     return inspection
+
+
+_CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """The signed-in session's form token, read from a page as a browser would."""
+    response = client.get(path)
+    found = _CSRF_FIELD.search(response.text)
+    assert found and found.group(1), f"no form token on {path} ({response.status_code})"
+    return found.group(1)
+
+
+def with_csrf(client, data: dict) -> dict:
+    """Form data plus the session's token, for a test that posts a page form."""
+    return {**data, "csrf_token": csrf_token(client)}
+
+
+def carry_csrf(client, path: str = "/") -> None:
+    """Send the signed-in session's token with every later request of this test client (as
+    the header scripts use), for tests that post many forms."""
+    client.headers["X-CSRF-Token"] = csrf_token(client, path)

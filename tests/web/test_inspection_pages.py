@@ -9,7 +9,6 @@ import pytest
 from sqlmodel import func, select
 
 from api.deps import TOKEN_COOKIE, utcnow
-from api.security import create_token
 from models import (
     CaseEvent,
     CaseStatus,
@@ -20,7 +19,9 @@ from models import (
     InspectionMember,
     Role,
 )
+from tests.factories import session_token
 from tests.inspection_factories import person
+from tests.web.conftest import carry_csrf
 from workflows.cases import lifecycle
 from workflows.inspections import service as inspections
 
@@ -56,10 +57,9 @@ def meeting(session, story, now) -> Inspection:
 
 def as_user(client, settings, user) -> None:
     """Sign `user` in by cookie (the story's users have no password)."""
-    token = create_token(
-        user_id=user.id, secret=settings.secret_key, now=datetime.now(UTC), minutes=60
-    )
+    token = session_token(settings, user)
     client.cookies.set(TOKEN_COOKIE, token)
+    carry_csrf(client)
 
 
 def count(session, table) -> int:
@@ -152,7 +152,7 @@ def test_list_shows_own_inspections_and_admins_all(client, settings, session, st
         assert "Bạn không có quyền xem trang này" in response.text
 
 
-def test_meeting_page_for_members_admins_read_only_others_403(
+def test_meeting_page_for_members_admins_read_only_others_404(
     client, settings, session, story, meeting
 ):
     url = f"/inspections/{meeting.id}"
@@ -178,9 +178,9 @@ def test_meeting_page_for_members_admins_read_only_others_403(
 
     for outsider in (story.other_inspector, story.heads["tinh"]):
         as_user(client, settings, outsider)
-        assert client.get(url).status_code == 403
+        assert client.get(url).status_code == 404  # as for an id that does not exist
         posted = conclude(client, meeting, story.cases["toan"], outcome="closed", text="Kết thúc")
-        assert posted.status_code == 403
+        assert posted.status_code == 404
     assert client.get("/inspections/999999").status_code == 404
     assert count(session, InspectionConclusion) == 0
     assert count(session, CaseEvent) == 0

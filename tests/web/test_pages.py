@@ -9,6 +9,7 @@ from api.deps import TOKEN_COOKIE
 from models import Role
 from tests.factories import PASSWORD, make_agency, make_head, make_user
 from tests.report_data import make_cases
+from tests.web.conftest import with_csrf
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def test_sign_in_never_redirects_to_another_site(client, session, agency):
 def test_sign_out_forgets_the_cookie(client, session, agency):
     sign_in(client, make_user(session, Role.officer, agency))
     assert client.get("/", follow_redirects=False).status_code == 200
-    client.post("/sign-out", follow_redirects=False)
+    client.post("/sign-out", data=with_csrf(client, {}), follow_redirects=False)
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
@@ -136,3 +137,17 @@ def test_mail_folder_shows_each_user_their_own_mail(client, session, settings, a
     assert client.get("/mail/..%2Fsecret_key").status_code == 404
     sign_in(client, make_user(session, Role.admin))
     assert "Thư khác" in client.get("/mail").text
+
+
+def test_mail_folder_matches_addresses_exactly(client, session, settings, agency):
+    """`an@x` must not read `lan@x`'s mail (a substring of the address)."""
+    an = make_user(session, Role.officer, agency)
+    an.email = "an@example.gov.vn"
+    session.add(an)
+    session.commit()
+    _write_mail(settings.mail_dir, "lan.eml", "lan@example.gov.vn", "Thư của Lan", "Riêng.")
+    _write_mail(settings.mail_dir, "an.eml", "Trần An <AN@example.gov.vn>", "Thư của An", "Ừ.")
+    sign_in(client, an)
+    page = client.get("/mail").text
+    assert "Thư của An" in page and "Thư của Lan" not in page
+    assert client.get("/mail/lan.eml").status_code == 404

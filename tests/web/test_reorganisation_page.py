@@ -1,25 +1,21 @@
 """The administrator's agencies page: the tree, and dissolving an agency as of a date."""
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlmodel import select
 
 from api.deps import TOKEN_COOKIE, utcnow
-from api.security import create_token
 from models import Agency, Case, CaseEvent, Role, User
 from tests.case_factories import at, case_body
-from tests.factories import make_agency, make_head, make_user
+from tests.factories import make_agency, make_head, make_user, session_token
 from tests.inspection_factories import bearer
+from tests.web.conftest import carry_csrf, csrf_token
 
 NOW = at("2025-07-03", "10:00")
 
 
 def as_user(client, settings, user) -> None:
-    token = create_token(
-        user_id=user.id, secret=settings.secret_key, now=datetime.now(UTC), minutes=60
-    )
-    client.cookies.set(TOKEN_COOKIE, token)
+    client.cookies.set(TOKEN_COOKIE, session_token(settings, user))
+    carry_csrf(client, "/admin/agencies" if user.role == Role.admin else "/")
 
 
 @pytest.fixture
@@ -118,3 +114,25 @@ def test_only_an_admin_sees_the_page(client, session, settings, tree, role):
     assert response.status_code == 403
     session.expire_all()
     assert session.get(Agency, tree["district"].id).dissolved_at is None
+
+
+def test_the_dissolve_form_needs_the_session_token(client, session, settings, tree):
+    """The page form carries the session's CSRF token; without it, 403 and nothing changes."""
+    as_user(client, settings, make_user(session, Role.admin))
+    del client.headers["X-CSRF-Token"]
+    data = {
+        "agency_id": tree["district"].id,
+        "successor_id": tree["successor"].id,
+        "effective_on": "2025-07-01",
+    }
+    refused = client.post("/admin/agencies/dissolve", data=data, follow_redirects=False)
+    assert refused.status_code == 403
+    session.expire_all()
+    assert session.get(Agency, tree["district"].id).dissolved_at is None
+    token = csrf_token(client, "/admin/agencies")
+    response = client.post(
+        "/admin/agencies/dissolve", data=data | {"csrf_token": token}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    session.expire_all()
+    assert session.get(Agency, tree["district"].id).dissolved_at is not None

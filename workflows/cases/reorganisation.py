@@ -93,6 +93,10 @@ def dissolve(
         user.agency_id = successor.id
         session.add(user)
         result.moved_user_ids.append(user.id)
+    # An inspector whose jurisdiction was the dissolved agency now covers its successor.
+    for user in session.exec(select(User).where(User.jurisdiction_agency_id == agency.id)):
+        user.jurisdiction_agency_id = successor.id
+        session.add(user)
     if successor.head_user_id is None and agency.head_user_id is not None:
         successor.head_user_id = agency.head_user_id
         session.add(successor)

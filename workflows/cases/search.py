@@ -62,12 +62,16 @@ def conditions(
     elif filters.overdue is False:
         where.append(not_overdue_condition(now))
     if filters.q and filters.q.strip():
-        pattern = f"%{filters.q.strip().lower()}%"
+        # contains(autoescape=True): a typed % or _ is a character, not a wildcard.
+        pattern = filters.q.strip().lower()
         where.append(
             or_(
-                func.lower(Case.code).like(pattern),
-                func.lower(Case.title).like(pattern),
-                and_(func.lower(Case.citizen_name).like(pattern), identity_visible(viewer)),
+                func.lower(Case.code).contains(pattern, autoescape=True),
+                func.lower(Case.title).contains(pattern, autoescape=True),
+                and_(
+                    func.lower(Case.citizen_name).contains(pattern, autoescape=True),
+                    identity_visible(viewer),
+                ),
             )
         )
     if filters.received_before is not None:

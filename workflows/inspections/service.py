@@ -28,12 +28,16 @@ from models import (
 )
 from models.inspection import MemberPublic
 from workflows.inspections import case_effects as inspection_cases
+from workflows.inspections import jurisdiction
 from workflows.org import agencies
 
 # Who may carry out a directive: the heads and officers of the case's agency or above it.
 RESPONSIBLE_ROLES = (Role.head, Role.officer)
 
 CREATOR_ROLES = {Role.inspector, Role.admin}
+# Heads also plan self-inspections of their own subtree (workflows/inspections/jurisdiction.py),
+# through the API (the planning page is for inspectors and administrators).
+PLANNER_ROLES = CREATOR_ROLES | {Role.head}
 
 
 def get(*, session: Session, inspection_id: int) -> Inspection:
@@ -45,13 +49,14 @@ def get(*, session: Session, inspection_id: int) -> Inspection:
 
 def create(*, session: Session, data: InspectionCreate, actor: User, now: datetime) -> Inspection:
     """A new inspection of an agency with its team; exactly one member leads it."""
-    if actor.role not in CREATOR_ROLES:
-        raise Forbidden("only inspectors and administrators plan inspections")
+    if actor.role not in PLANNER_ROLES:
+        raise Forbidden("only inspectors, heads and administrators plan inspections")
     if session.get(Agency, data.agency_id) is None:
         raise Invalid(f"agency {data.agency_id} does not exist", code="insp.no_agency")
     member_ids = list(data.member_ids)
     if len(set(member_ids)) != len(member_ids):
         raise Invalid("a member is listed twice", code="insp.member_twice")
+    jurisdiction.check_plan(session=session, data=data, actor=actor)
     leader_id = data.leader_id if data.leader_id is not None else member_ids[0]
     if leader_id not in member_ids:
         raise Invalid("the leader must be one of the members", code="insp.leader_not_member")
@@ -88,13 +93,17 @@ def is_member(*, session: Session, inspection: Inspection, user: User) -> bool:
 
 
 def require_member(*, session: Session, inspection: Inspection, user: User) -> None:
-    """Only the team records conclusions and measures (403 for anyone else, admins too)."""
+    """Only the team records conclusions and measures: 403 for an administrator (who reads
+    it), 404 for anyone else, as for an inspection that does not exist (no probing of ids)."""
     if not is_member(session=session, inspection=inspection, user=user):
+        if user.role != Role.admin:
+            raise NotFound(f"inspection {inspection.id} not found")
         raise Forbidden("only members of this inspection team may do this", code="insp.not_member")
 
 
 def require_reader(*, session: Session, inspection: Inspection, user: User) -> None:
-    """The team and administrators read an inspection, its agenda and its report."""
+    """The team and administrators read an inspection, its agenda and its report (404 for
+    anyone else)."""
     if user.role != Role.admin:
         require_member(session=session, inspection=inspection, user=user)
 
@@ -178,8 +187,10 @@ def conclude(
     if case is None:
         raise Invalid(f"case {data.case_id} does not exist", code="insp.no_case")
     if not _in_scope(session=session, inspection=inspection, agency_id=case.agency_id):
+        # The id the caller sent, never the code of a case they may not see.
         raise Invalid(
-            f"case {case.code} is not a case of the inspected agency", code="insp.case_out_of_scope"
+            f"case {data.case_id} is not a case of the inspected agency",
+            code="insp.case_out_of_scope",
         )
     already = session.scalar(
         select(InspectionConclusion.id).where(

@@ -1,0 +1,160 @@
+"""Issue 13: every route (JSON and pages) × every role × the place of what it touches (own
+agency, child, sibling, other province; or an inspection the user is on or not), with the
+status each cell must answer. The route list comes from the application's routers, so a new
+route without an entry here fails the test.
+
+State-changing calls are sent with an empty body: a cell that answers 422 (or re-renders a
+form) got past every access check; 401, 403 and 404 are refusals. A `*` after 200 marks
+an answer that shows the tracking code of the column's case (in a list filtered to that
+agency, say): where it is missing, the list kept the case out. Each request carries a
+fresh session (pages: the cookie and the session's CSRF token), so no cell depends on
+another. To print the table as observed (after a deliberate change of access rules):
+`DONDOC_MATRIX_PRINT=1 pytest tests/api/test_access_matrix.py -s`.
+"""
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlmodel import Session
+
+from api import main
+from api.deps import TOKEN_COOKIE
+from api.security import create_token
+from models.db import engine_for
+from tests.api.access_matrix_expected import EXPECTED
+from tests.api.access_world import PLACES, ROLES, TEAMS, World, build
+from workflows.org import sessions
+
+SAFE = {"GET", "HEAD"}
+FIXED = {
+    "action": "accept",
+    "measure_id": "999999",
+    "notification_id": "999999",
+    "name": "x.eml",
+    "day": "2026-12-31",
+    "code": "en",
+}
+
+
+def routes() -> list[tuple[str, str, APIRoute]]:
+    """(method, path, route) of every API and page route, and the app's own."""
+    found = []
+    for group, prefix in ((main.API_ROUTERS, main.API_PREFIX), (main.PAGE_ROUTERS, "")):
+        for module in group:
+            for route in module.router.routes:
+                found += [(m, prefix + route.path, route) for m in sorted(route.methods)]
+    app_routes = [r for r in main.app.routes if isinstance(r, APIRoute)]
+    found += [(m, r.path, r) for r in app_routes for m in sorted(r.methods)]
+    return found
+
+
+def _query_names(dependant) -> set[str]:
+    names = {param.name for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def columns(path: str, route: APIRoute) -> tuple[str, tuple[str, ...]]:
+    """What varies along a row: a place (of a case, agency, user), a team, or nothing."""
+    for name in ("case_id", "agency_id", "user_id"):
+        if "{" + name + "}" in path:
+            return name, PLACES
+    if "{inspection_id}" in path:
+        return "inspection_id", TEAMS
+    queries = _query_names(route.dependant)
+    if "agency_id" in queries:
+        return "?agency_id", PLACES
+    return "", ("-",)
+
+
+def target(world: World, kind: str, column: str) -> str:
+    if kind == "case_id":
+        return str(world.cases[column].id)
+    if kind in ("agency_id", "?agency_id"):
+        return str(world.agencies[column].id)
+    if kind == "user_id":
+        return str(world.people[column].id)
+    return str(world.inspections[column].id)
+
+
+def _open_session(settings, user_id: int, now: datetime) -> tuple[str, str]:
+    with Session(engine_for(settings.database_url)) as db:
+        record = sessions.start(session=db, user_id=user_id, now=now, minutes=5)
+        db.commit()
+        return record.id, record.csrf_token
+
+
+def request(client, settings, world: World, role: str, method: str, path: str, kind, column):
+    values = dict(FIXED)
+    if "{code}" in path and path.startswith("/api"):
+        values["code"] = world.cases["own"].code
+    params = {}
+    if kind == "?agency_id":
+        params["agency_id"] = target(world, kind, column)
+    elif kind:
+        values[kind] = target(world, kind, column)
+    url = path.format(**values)
+    headers = {}
+    if role != "anonymous":
+        user = world.users[role]
+        now = datetime.now(UTC)
+        session_id, csrf = _open_session(settings, user.id, now)
+        token = create_token(
+            user_id=user.id, session_id=session_id, secret=settings.secret_key, now=now, minutes=5
+        )
+        if url.startswith("/api"):
+            headers["Authorization"] = f"Bearer {token}"
+        else:
+            headers["Cookie"] = f"{TOKEN_COOKIE}={token}"
+            headers["X-CSRF-Token"] = csrf
+    if method in SAFE:
+        return client.request(method, url, params=params, headers=headers, follow_redirects=False)
+    body = {"json": {}} if url.startswith("/api") else {"data": {}}
+    return client.request(
+        method, url, params=params, headers=headers, follow_redirects=False, **body
+    )
+
+
+def _cell(world: World, response, column: str) -> str:
+    """The status, with `*` when a 200 shows the tracking code of the column's case: a
+    list filtered to another agency must answer 200 without it."""
+    case = world.cases.get(column)
+    if response.status_code == 200 and case is not None and case.code in response.text:
+        return "200*"
+    return str(response.status_code)
+
+
+@pytest.fixture
+def world(session) -> World:
+    return build(session)
+
+
+def test_every_route_answers_as_the_matrix_says(client, settings, world):
+    observed: dict[str, dict[str, str]] = {}
+    for method, path, route in routes():
+        kind, cols = columns(path, route)
+        row = {}
+        for role in ROLES:
+            cells = []
+            for column in cols:
+                response = request(client, settings, world, role, method, path, kind, column)
+                cells.append(_cell(world, response, column))
+            row[role] = " ".join(cells)
+        observed[f"{method} {path}"] = row
+    if os.environ.get("DONDOC_MATRIX_PRINT"):
+        for key, row in observed.items():
+            print(f"    {key!r}: {row!r},")
+    missing = sorted(set(observed) - set(EXPECTED))
+    assert not missing, f"routes without an entry in the access matrix: {missing}"
+    stale = sorted(set(EXPECTED) - set(observed))
+    assert not stale, f"entries for routes that no longer exist: {stale}"
+    wrong = [
+        f"{key} as {role}: expected {EXPECTED[key][role]}, got {observed[key][role]}"
+        for key in EXPECTED
+        for role in ROLES
+        if EXPECTED[key][role] != observed[key][role]
+    ]
+    assert not wrong, "\n".join(wrong)
