@@ -133,6 +133,8 @@ class Case(SQLModel, table=True):
     citizen_email: str | None = Field(default=None, max_length=255)
     citizen_address: str | None = Field(default=None, max_length=500)
     citizen_id_number: str | None = Field(default=None, max_length=32, index=True)
+    # The register's own reference of a case brought over by `dondoc import` (reruns skip it).
+    source_ref: str | None = Field(default=None, max_length=128, unique=True, index=True)
     # Digits only, for the public look-up and the duplicate hint.
     phone_digits: str | None = Field(default=None, max_length=32)
 
