@@ -88,11 +88,13 @@ def import_register(
     ladder = policy_for(session=session, calendar=calendar)
     codes = _take_codes(session=session, rows=good, year=deadlines.local_date(now).year)
     conn = session.connection()
+    due_cache: dict = {}
     for start in range(0, len(good), BATCH):
         batch = good[start : start + BATCH]
         planned = [
             plan_case(row=row, code=next(codes[row.kind]), policies=policies, calendar=calendar,
-                      ladder=ladder, now=now, actor_id=actor_id, origin=origin)
+                      ladder=ladder, now=now, actor_id=actor_id, origin=origin,
+                      due_cache=due_cache)
             for row in batch
         ]  # fmt: skip
         insert_rows(conn, Case.__table__, [p.case for p in planned])

@@ -154,3 +154,15 @@ def test_unreadable_encoding_is_refused_with_advice(settings, session, tmp_path,
 
     assert main(["import", str(path)]) == 2
     assert "CSV UTF-8" in capsys.readouterr().err
+
+
+def test_the_template_files_import(settings, session, capsys):
+    from pathlib import Path
+
+    make_agency(session, "UBND huyện Đại Từ")
+    for name in ("so-theo-doi.csv", "so-theo-doi.xlsx"):
+        path = Path(__file__).parents[3] / "docs" / "templates" / name
+        assert main(["import", str(path), "--check"]) == 0, capsys.readouterr().out
+    assert main(["import", str(path)]) == 0
+    case = session.scalar(sa.select(Case).where(Case.source_ref == "SO-2020-0147"))
+    assert case.citizen_id_number == "019085001234" and case.citizen_phone == "0912 345 678"
