@@ -14,6 +14,7 @@ from api.limits import InFlightLimit
 from api.pages import auth as auth_pages
 from api.pages import cases as case_pages
 from api.pages import dashboard as dashboard_pages
+from api.pages import imports as import_pages
 from api.pages import inspection_meeting as meeting_pages
 from api.pages import inspections as inspection_pages
 from api.pages import intake as intake_pages
@@ -65,6 +66,7 @@ PAGE_ROUTERS = (
     mail_pages,
     inspection_pages,
     meeting_pages,
+    import_pages,
 )
 
 
