@@ -23,6 +23,7 @@ from api.pages import mail as mail_pages
 from api.pages import web
 from api.routes import (
     agencies,
+    attachments,
     auth,
     calendar,
     cases,
@@ -55,6 +56,7 @@ API_ROUTERS = (
     inspections,
     reports,
     exports,
+    attachments,
 )
 # intake before case pages: /cases/new must win over /cases/{id}
 PAGE_ROUTERS = (
