@@ -11,6 +11,7 @@ from sqlalchemy import text
 from api import errors
 from api.deps import SessionDep
 from api.limits import InFlightLimit
+from api.pages import attachments as attachment_pages
 from api.pages import auth as auth_pages
 from api.pages import cases as case_pages
 from api.pages import dashboard as dashboard_pages
@@ -69,6 +70,7 @@ PAGE_ROUTERS = (
     inspection_pages,
     meeting_pages,
     import_pages,
+    attachment_pages,
 )
 
 

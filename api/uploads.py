@@ -7,13 +7,20 @@ import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
+from sqlmodel import Session, select
 
+from api.deps import SettingsDep
 from core.errors import Invalid
+from core.settings import Settings
+from models import Attachment
+from workflows.attachments import service
 from workflows.attachments.service import TooLarge
+from workflows.attachments.storage import Storage, make_storage, remove_spooled
 
 MAX_FIELD_BYTES = 4096
 FIELD_OVERHEAD = 64 * 1024  # the other fields and the part headers, on top of the file
@@ -32,7 +39,7 @@ class _Receiver:
     def __init__(self, *, file_field: str, limit: int, folder: Path):
         self.file_field, self.limit, self.folder = file_field, limit, folder
         self.result = Received()
-        self._headers: dict[str, str] = {}
+        self._headers: dict[str, bytes] = {}
         self._header_field = b""
         self._header_value = b""
         self._name: str | None = None
@@ -58,13 +65,11 @@ class _Receiver:
         self._headers, self._name, self._value = {}, None, bytearray()
 
     def _header_end(self) -> None:
-        self._headers[self._header_field.decode("latin-1").lower()] = self._header_value.decode(
-            "utf-8", "replace"
-        )
+        self._headers[self._header_field.decode("latin-1").lower()] = self._header_value
         self._header_field, self._header_value = b"", b""
 
     def _headers_finished(self) -> None:
-        _, options = parse_options_header(self._headers.get("content-disposition", ""))
+        _, options = parse_options_header(self._headers.get("content-disposition", b""))
         self._name = options.get(b"name", b"").decode("utf-8", "replace")
         if self._name == self.file_field:
             if self._file is not None:
@@ -136,3 +141,44 @@ async def receive_file(request: Request, *, file_field: str, limit: int, folder:
 def _remove(path: Path | None) -> None:
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+def storage_for(settings: Settings) -> Storage:
+    return make_storage(kind=settings.attachment_storage, directory=settings.attachment_dir)
+
+
+async def _storage(settings: SettingsDep) -> Storage:
+    return storage_for(settings)
+
+
+StorageDep = Annotated[Storage, Depends(_storage)]
+
+
+async def receive_attachment(request: Request, settings: Settings, storage: Storage):
+    return await receive_file(
+        request, file_field="file", limit=settings.attachment_max_mb * 1024 * 1024,
+        folder=storage.spool_dir(),
+    )  # fmt: skip
+
+
+def finish_upload(session: Session, storage: Storage, received, attach) -> Attachment:
+    """Run `attach` in one transaction; whatever happens the spooled file goes, and bytes
+    stored for an upload that was then refused are removed (nothing left behind)."""
+    try:
+        upload = service.Upload(
+            path=received.path, size=received.size, sha256=received.sha256,
+            filename=received.filename,
+        )  # fmt: skip
+        attachment = attach(upload)
+        session.commit()
+        return attachment
+    except BaseException:
+        session.rollback()
+        still_used = session.scalar(
+            select(Attachment.id).where(Attachment.sha256 == received.sha256).limit(1)
+        )
+        if still_used is None:
+            storage.discard(sha256=received.sha256)
+        raise
+    finally:
+        remove_spooled(received.path)

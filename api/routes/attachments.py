@@ -5,67 +5,23 @@ An upload is streamed to a temporary file with the size limit applied as it arri
 before the body is read, and the case is loaded through its scope again afterwards).
 """
 
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
-from sqlmodel import Session, select
 
 from api.deps import CurrentCase, CurrentUser, Now, SessionDep, SettingsDep
-from api.uploads import receive_file
+from api.uploads import StorageDep, finish_upload, receive_attachment
 from core.errors import Invalid
-from core.settings import Settings
-from models import Attachment, AttachmentKind, AttachmentPublic, User
+from models import AttachmentKind, AttachmentPublic, User
 from models.base import Id
 from workflows.attachments import service
-from workflows.attachments.storage import FileStorage, Storage, make_storage, remove_spooled
+from workflows.attachments.storage import FileStorage, remove_spooled
 from workflows.cases import access
 from workflows.inspections import service as inspections
 
 router = APIRouter(tags=["attachments"])
-
-
-def storage_for(settings: Settings) -> Storage:
-    return make_storage(kind=settings.attachment_storage, directory=settings.attachment_dir)
-
-
-async def _storage(settings: SettingsDep) -> Storage:
-    return storage_for(settings)
-
-
-StorageDep = Annotated[Storage, Depends(_storage)]
-
-
-async def _receive(request: Request, settings: Settings, storage: Storage):
-    return await receive_file(
-        request, file_field="file", limit=settings.attachment_max_mb * 1024 * 1024,
-        folder=storage.spool_dir(),
-    )  # fmt: skip
-
-
-def _finish(session: Session, storage: Storage, received, attach) -> Attachment:
-    """Run `attach` in one transaction; whatever happens the spooled file goes, and bytes
-    stored for an upload that was then refused are removed (nothing left behind)."""
-    try:
-        upload = service.Upload(
-            path=received.path, size=received.size, sha256=received.sha256,
-            filename=received.filename,
-        )  # fmt: skip
-        attachment = attach(upload)
-        session.commit()
-        return attachment
-    except BaseException:
-        session.rollback()
-        still_used = session.scalar(
-            select(Attachment.id).where(Attachment.sha256 == received.sha256).limit(1)
-        )
-        if still_used is None:
-            storage.discard(sha256=received.sha256)
-        raise
-    finally:
-        remove_spooled(received.path)
 
 
 def _kind(text: str | None) -> AttachmentKind:
@@ -85,7 +41,7 @@ async def upload_to_case(
     that is not allowed, 404 outside the reader's scope)."""
     case_id, user_id = case.id, user.id
     session.rollback()  # no transaction (on SQLite: no write lock) while the body arrives
-    received = await _receive(request, settings, storage)
+    received = await receive_attachment(request, settings, storage)
 
     def attach(upload):
         actor = session.get(User, user_id)
@@ -96,7 +52,7 @@ async def upload_to_case(
         )  # fmt: skip
 
     try:
-        attachment = await run_in_threadpool(_finish, session, storage, received, attach)
+        attachment = await run_in_threadpool(finish_upload, session, storage, received, attach)
     finally:
         remove_spooled(received.path)
     return AttachmentPublic.model_validate(attachment)
@@ -120,7 +76,7 @@ async def upload_minutes(
     service.inspection_attachments(session=session, inspection=inspection, user=user)  # 404?
     user_id = user.id
     session.rollback()
-    received = await _receive(request, settings, storage)
+    received = await receive_attachment(request, settings, storage)
 
     def attach(upload):
         actor = session.get(User, user_id)
@@ -131,7 +87,7 @@ async def upload_minutes(
         )  # fmt: skip
 
     try:
-        attachment = await run_in_threadpool(_finish, session, storage, received, attach)
+        attachment = await run_in_threadpool(finish_upload, session, storage, received, attach)
     finally:
         remove_spooled(received.path)
     return AttachmentPublic.model_validate(attachment)
