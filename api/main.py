@@ -14,6 +14,7 @@ from api.limits import InFlightLimit
 from api.pages import attachments as attachment_pages
 from api.pages import auth as auth_pages
 from api.pages import cases as case_pages
+from api.pages import citizens as citizen_pages
 from api.pages import dashboard as dashboard_pages
 from api.pages import imports as import_pages
 from api.pages import inspection_meeting as meeting_pages
@@ -71,6 +72,7 @@ PAGE_ROUTERS = (
     meeting_pages,
     import_pages,
     attachment_pages,
+    citizen_pages,
 )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import Id, Instant, JSONType, Text, UTCDateTime
+from models.citizen_id import IdNumber
 
 
 class CaseKind(StrEnum):
@@ -56,12 +57,18 @@ class Citizen(SQLModel):
     id_number: Text | None = Field(default=None, max_length=32)
 
 
+class CitizenCreate(Citizen):
+    """The citizen as the desk registers them: a CCCD number, if given, must be one."""
+
+    id_number: IdNumber | None = None
+
+
 class CaseCreate(SQLModel):
     kind: CaseKind
     title: Text = Field(min_length=1, max_length=500)
     description: Text = Field(default="", max_length=20000)
     channel: Channel
-    citizen: Citizen
+    citizen: CitizenCreate
     agency_id: Id
     received_at: Instant | None = None
     complexity: Complexity = Complexity.normal

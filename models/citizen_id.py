@@ -39,3 +39,10 @@ def _check(value: str) -> str:
 
 
 IdNumber = Annotated[str, AfterValidator(_check)]
+
+
+def last_digits(value: str | None, shown: int = 4) -> str | None:
+    """How a CCCD number appears in lists: its last digits only (`********1234`)."""
+    if not value:
+        return value
+    return "*" * max(len(value) - shown, 0) + value[-shown:]

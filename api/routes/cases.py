@@ -11,6 +11,7 @@ from api.deps import CurrentCase, CurrentUser, Now, SessionDep
 from core.errors import Invalid, NotFound
 from models import CaseCreate, CaseEvent, CaseEventPublic, CaseKind, CasePublic, CaseStatus
 from models.base import MAX_INT, Id, Instant, Text
+from models.citizen_id import last_digits
 from workflows.cases import intake, lifecycle, search
 from workflows.deadlines import explanation
 
@@ -91,9 +92,10 @@ def list_cases(
         offset=offset,
     )
     rows, total = search.search(session=session, user=user, filters=filters, now=now)
-    return CasePage(
-        items=[intake.to_public(c, now=now) for c in rows], total=total, limit=limit, offset=offset
-    )
+    items = [intake.to_public(c, now=now) for c in rows]
+    for item in items:  # a list shows only the last digits of a CCCD number
+        item.citizen.id_number = last_digits(item.citizen.id_number)
+    return CasePage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.get("/{case_id}")

@@ -16,7 +16,6 @@ from sqlmodel import Session, select
 
 from core.errors import DomainError, Invalid, NotFound
 from models import (
-    Agency,
     Attachment,
     AttachmentKind,
     Case,
@@ -29,6 +28,7 @@ from models import (
 from workflows.attachments.storage import Storage
 from workflows.attachments.types import ALLOWED, content_type
 from workflows.cases import access
+from workflows.citizens.confidentiality import may_see_denouncer_identity
 from workflows.inspections import service as inspections
 
 STAFF = (Role.clerk, Role.officer, Role.head, Role.admin, Role.inspector)
@@ -50,17 +50,6 @@ class Upload:
     size: int
     sha256: str
     filename: str
-
-
-def may_see_denouncer_identity(*, session: Session, case: Case, user: User) -> bool:
-    """Whether `user` may see who filed `case`: always for other kinds; for a denunciation
-    the case's assignee, the head of the agency resolving it, and administrators."""
-    if case.kind != CaseKind.denunciation or user.role == Role.admin:
-        return True
-    if case.assignee_id is not None and case.assignee_id == user.id:
-        return True
-    agency = session.get(Agency, case.agency_id)
-    return agency is not None and agency.head_user_id == user.id
 
 
 def clean_filename(name: str) -> str:
