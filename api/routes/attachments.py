@@ -24,6 +24,16 @@ from workflows.inspections import service as inspections
 router = APIRouter(tags=["attachments"])
 
 
+def _multipart(*, with_kind: bool) -> dict:
+    """The request body as OpenAPI describes it (the route streams it itself)."""
+    properties = {"file": {"type": "string", "format": "binary"}}
+    if with_kind:
+        properties["kind"] = {"type": "string", "enum": [k.value for k in AttachmentKind]}
+    schema = {"type": "object", "required": list(properties), "properties": properties}
+    return {"requestBody": {"required": True,
+                            "content": {"multipart/form-data": {"schema": schema}}}}  # fmt: skip
+
+
 def _kind(text: str | None) -> AttachmentKind:
     try:
         return AttachmentKind(text or "")
@@ -32,7 +42,11 @@ def _kind(text: str | None) -> AttachmentKind:
         raise Invalid(f"kind must be one of: {allowed}") from None
 
 
-@router.post("/cases/{case_id}/attachments", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/cases/{case_id}/attachments",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=_multipart(with_kind=True),
+)
 async def upload_to_case(
     request: Request, case: CurrentCase, user: CurrentUser, session: SessionDep,
     settings: SettingsDep, storage: StorageDep, now: Now,
@@ -66,7 +80,11 @@ def list_case_attachments(
     return [AttachmentPublic.model_validate(a) for a in found]
 
 
-@router.post("/inspections/{inspection_id}/attachments", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/inspections/{inspection_id}/attachments",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=_multipart(with_kind=False),
+)
 async def upload_minutes(
     request: Request, inspection_id: Id, user: CurrentUser, session: SessionDep,
     settings: SettingsDep, storage: StorageDep, now: Now,
