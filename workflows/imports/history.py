@@ -109,8 +109,14 @@ def plan_case(
         )
         if row.status == S.closed:
             case.closed_at = row.resolved_at
+            events.append(_event(row.resolved_at, "close", S.resolved, S.closed, agency_id,
+                                 actor_id, {"imported": True}))  # fmt: skip
     if row.status in (S.declined, S.withdrawn):
         case.due_at = None
+        if row.resolved_at is not None:  # the register's date of the decision
+            action = "decline" if row.status == S.declined else "withdraw"
+            events.append(_event(row.resolved_at, action, S.received, row.status, agency_id,
+                                 actor_id, {"imported": True}))  # fmt: skip
     if row.status == S.on_hold:
         case.paused_at = now
     case.status = row.status

@@ -45,6 +45,12 @@ def test_resolved_rows_keep_their_date_and_on_time_flag(engine, session):
     assert on_time.resolved_at == datetime(2021, 1, 19, 17, 0, tzinfo=UTC)  # local midnight
     assert on_time.resolved_at <= on_time.resolved_due_at
     assert late.resolved_at > late.resolved_due_at and late.closed_at == late.resolved_at
+    late_events = session.scalars(
+        sa.select(CaseEvent.action)
+        .where(CaseEvent.case_id == late.id)
+        .order_by(CaseEvent.at, CaseEvent.id)
+    ).all()
+    assert late_events == ["receive", "resolve", "close", "import"]
     assert on_time.policy_version == "complaint-2011.1"  # in force in 2021
     events = session.scalars(
         sa.select(CaseEvent).where(CaseEvent.case_id == on_time.id).order_by(CaseEvent.at)
