@@ -7,22 +7,18 @@ protected differently: it accepts the cookie for reads only (api/deps.py), chang
 the bearer token, which a browser never attaches by itself.
 """
 
-import hmac
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from api.csrf_token import FIELD, CsrfRefused, check
 from api.deps import SAFE_METHODS, TOKEN_COOKIE, SessionDep, SettingsDep
 from api.security import signed_in
 
-FIELD = "csrf_token"
+__all__ = ["FIELD", "CsrfRefused", "check", "csrf_field", "install", "protect"]
 HEADER = "x-csrf-token"  # for scripts; a cross-origin form cannot set a header
-
-
-class CsrfRefused(Exception):
-    """A state-changing page request from another origin or without the session's token."""
 
 
 @pass_context
@@ -60,10 +56,21 @@ async def protect(request: Request, session: SessionDep, settings: SettingsDep) 
     if found is None:
         return  # not signed in: the page itself asks for a sign-in and changes nothing
     sent = request.headers.get(HEADER)
+    if sent is None and _streamed_upload(request):
+        # The handler streams this body itself (api/uploads.py, with its size limit): reading
+        # the form here would consume it, so the upload checks the token when it reads it.
+        request.state.csrf_expected = found.record.csrf_token
+        return
     if sent is None:
         sent = (await request.form()).get(FIELD)
-    if not isinstance(sent, str) or not hmac.compare_digest(sent, found.record.csrf_token):
-        raise CsrfRefused()
+    check(sent, found.record.csrf_token)
+
+
+def _streamed_upload(request: Request) -> bool:
+    """A multipart page post whose route reads the body as a stream (marked by the route)."""
+    streams = getattr(request.scope.get("endpoint"), "streams_body", False)
+    content_type = request.headers.get("content-type", "")
+    return streams and content_type.startswith("multipart/form-data")
 
 
 def install(app: FastAPI, templates_env) -> None:

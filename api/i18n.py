@@ -227,6 +227,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "case.escalation": ("Mức leo thang", "Escalation level"),
     "case.extensions": ("Số lần gia hạn", "Extensions used"),
     "case.timeline": ("Diễn biến", "Timeline"),
+    "case.attachments": (
+        "Tệp đính kèm (đơn, tài liệu, văn bản trả lời, biên bản)",
+        "Attachments (letter, documents, answer, minutes)",
+    ),  # fmt: skip
+    "action.attachment_added": ("Thêm tệp đính kèm", "File attached"),
+    "action.attachment_read": ("Xem tệp đính kèm của đơn tố cáo", "Denunciation file read"),
+    "action.import": ("Nhập từ sổ theo dõi", "Imported from the register"),
     "case.deadline": ("Cách tính hạn", "How the deadline is counted"),
     "case.actions": ("Xử lý", "Actions"),
     "case.no_actions": ("Không có thao tác nào bạn được thực hiện.", "Nothing you may do here."),

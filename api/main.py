@@ -11,10 +11,13 @@ from sqlalchemy import text
 from api import csrf, docs, errors, headers
 from api.deps import SessionDep
 from api.limits import InFlightLimit
+from api.pages import attachments as attachment_pages
 from api.pages import auth as auth_pages
 from api.pages import calendar as calendar_pages
 from api.pages import cases as case_pages
+from api.pages import citizens as citizen_pages
 from api.pages import dashboard as dashboard_pages
+from api.pages import imports as import_pages
 from api.pages import inspection_meeting as meeting_pages
 from api.pages import inspections as inspection_pages
 from api.pages import intake as intake_pages
@@ -26,6 +29,7 @@ from api.pages import users as user_pages
 from api.pages import web
 from api.routes import (
     agencies,
+    attachments,
     auth,
     calendar,
     cases,
@@ -62,6 +66,7 @@ API_ROUTERS = (
     inspections,
     reports,
     exports,
+    attachments,
 )
 # intake before case pages: /cases/new must win over /cases/{id}
 PAGE_ROUTERS = (
@@ -77,6 +82,9 @@ PAGE_ROUTERS = (
     meeting_pages,
     reorganisation_pages,
     user_pages,
+    import_pages,
+    attachment_pages,
+    citizen_pages,
 )
 
 

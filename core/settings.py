@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     # Requests handled at once by one server process (api/limits.py); the rest wait their turn.
     requests_in_flight: int = Field(default=8, ge=1, le=1000)
 
+    # Attachments (docs/attachments.md): the size limit, and where the bytes live: `files` in
+    # `attachment_dir` (default var/attachments; a shared mount for scale-out) or `database`.
+    attachment_max_mb: int = Field(default=20, ge=1, le=1024)
+    attachment_storage: Literal["files", "database"] = "files"
+    attachment_dir: Path | None = None
+
     # The embedded scheduler; turn it off when Prefect deployments run the sweeps.
     scheduler_enabled: bool = True
     sweep_interval_seconds: int = 300
@@ -50,6 +56,8 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{(self.var_dir / 'dondoc.db').as_posix()}"
         if self.mail_dir is None:
             self.mail_dir = self.var_dir / "mail"
+        if self.attachment_dir is None:
+            self.attachment_dir = self.var_dir / "attachments"
         if not self.secret_key:
             if self.environment == "production":
                 raise ValueError("DONDOC_SECRET_KEY must be set in production")

@@ -1,4 +1,5 @@
-"""The `dondoc` command line: serve, demo, sweep, create-admin, procedures load, db upgrade."""
+"""The `dondoc` command line: serve, demo, sweep, create-admin, procedures load, import,
+db upgrade."""
 
 import argparse
 import sys
@@ -55,6 +56,18 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", help="UTF-8 CSV: code,name,processing_days,remote_extra_days,source")
     load.set_defaults(handler=_load_procedures)
 
+    register = commands.add_parser(
+        "import", help="bring a desk's register (CSV or XLSX) over: docs/import.md"
+    )
+    register.add_argument("file", help="the register: .csv or .xlsx, columns as in docs/import.md")
+    register.add_argument("--check", action="store_true", help="check every row, write nothing")
+    register.add_argument(
+        "--partial",
+        metavar="REJECTS",
+        help="import the good rows; write the refused ones with their reasons to REJECTS",
+    )
+    register.set_defaults(handler=_import)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(title="db commands")
     db_commands.add_parser("upgrade", help="apply all migrations").set_defaults(handler=_upgrade)
@@ -82,6 +95,20 @@ def _sweep(args) -> int:
     _upgrade(args)
     print(run_sweep(args.as_of))
     return 0
+
+
+def _import(args) -> int:
+    from dondoc.importing import run_import
+    from models.db import engine_for
+
+    _upgrade(args)
+    return run_import(
+        engine=engine_for(get_settings().database_url),
+        path=args.file,
+        check_only=args.check,
+        rejects=args.partial,
+        now=datetime.now(UTC),
+    )
 
 
 def _upgrade(_args) -> int:

@@ -1,6 +1,7 @@
 """SQLModel tables and their API shapes; nothing else lives here."""
 
 from models.agency import Agency, AgencyCreate, AgencyPublic, AgencyUpdate
+from models.attachment import Attachment, AttachmentBlob, AttachmentKind, AttachmentPublic
 from models.base import metadata
 from models.calendar import CalendarDay
 from models.case import (
@@ -61,6 +62,10 @@ __all__ = [
     "MeasurePublic",
     "OPEN_STATUSES",
     "Agency",
+    "Attachment",
+    "AttachmentBlob",
+    "AttachmentKind",
+    "AttachmentPublic",
     "AgencyCreate",
     "AgencyPublic",
     "AgencyUpdate",

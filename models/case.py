@@ -9,6 +9,7 @@ from sqlalchemy import Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import Id, Instant, JSONType, Text, UTCDateTime
+from models.citizen_id import IdNumber
 
 
 class CaseKind(StrEnum):
@@ -56,12 +57,18 @@ class Citizen(SQLModel):
     id_number: Text | None = Field(default=None, max_length=32)
 
 
+class CitizenCreate(Citizen):
+    """The citizen as the desk registers them: a CCCD number, if given, must be one."""
+
+    id_number: IdNumber | None = None
+
+
 class CaseCreate(SQLModel):
     kind: CaseKind
     title: Text = Field(min_length=1, max_length=500)
     description: Text = Field(default="", max_length=20000)
     channel: Channel
-    citizen: Citizen
+    citizen: CitizenCreate
     agency_id: Id
     received_at: Instant | None = None
     complexity: Complexity = Complexity.normal
@@ -152,6 +159,8 @@ class Case(SQLModel, table=True):
     citizen_email: str | None = Field(default=None, max_length=255)
     citizen_address: str | None = Field(default=None, max_length=500)
     citizen_id_number: str | None = Field(default=None, max_length=32, index=True)
+    # The register's own reference of a case brought over by `dondoc import` (reruns skip it).
+    source_ref: str | None = Field(default=None, max_length=128, unique=True, index=True)
     # Digits only, for the public look-up and the duplicate hint.
     phone_digits: str | None = Field(default=None, max_length=32)
 

@@ -10,6 +10,7 @@ from api.deps import CurrentCase, CurrentUser, Now, SessionDep, SettingsDep
 from core.errors import Invalid, NotFound
 from models import CaseCreate, CaseEventPublic, CaseKind, CasePublic, CaseStatus
 from models.base import MAX_INT, Id, Instant, Text
+from models.citizen_id import last_digits
 from workflows.cases import confidentiality, intake, lifecycle, search, second_complaints
 from workflows.deadlines import explanation
 
@@ -101,6 +102,8 @@ def list_cases(
     shown = confidentiality.reveal(session=session, cases=rows, viewer=user, now=now, where="list")
     session.commit()
     items = [confidentiality.public(c, shown=shown, now=now) for c in rows]
+    for item in items:  # a list shows only the last digits of a CCCD number (if shown at all)
+        item.citizen.id_number = last_digits(item.citizen.id_number)
     return CasePage(items=items, total=total, limit=limit, offset=offset)
 
 

@@ -234,7 +234,8 @@ def requests_for(operation, real: dict[str, list]) -> st.SearchStrategy:
 def send(client, case, headers: dict[str, str]):
     """Send a generated request through the application, encoded as `requests` would."""
     kwargs = case.as_transport_kwargs(base_url=str(client.base_url), headers=headers)
-    unknown = set(kwargs) - {"method", "url", "headers", "params", "cookies", "json", "data"}
+    allowed = {"method", "url", "headers", "params", "cookies", "json", "data", "files"}
+    unknown = set(kwargs) - allowed
     assert not unknown, f"transport arguments this test cannot send: {unknown}"
     prepared = requests.Request(**kwargs).prepare()
     prepared.headers.pop("Content-Length", None)

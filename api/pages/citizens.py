@@ -1,0 +1,72 @@
+"""The citizen's history for the desk: every earlier case by phone number or CCCD."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlmodel import select
+
+from api.deps import Now, SessionDep
+from api.pages.web import page_roles, render
+from core.errors import DomainError
+from models import Agency, User
+from models.citizen_id import last_digits
+from workflows.cases import confidentiality
+from workflows.citizens.history import DESK_ROLES, citizen_history
+
+router = APIRouter(include_in_schema=False)
+DeskUser = Annotated[User, Depends(page_roles(*DESK_ROLES))]
+TEXT = {
+    "title": ("Lịch sử đơn thư của công dân", "A citizen's history"),
+    "intro": (
+        "Tìm các vụ việc trước đây của một công dân theo số điện thoại hoặc số CCCD, trong "
+        "phạm vi cơ quan của bạn.",
+        "Find a citizen's earlier cases by phone number or CCCD number, within your agencies.",
+    ),
+    "phone": ("Số điện thoại", "Phone number"),
+    "id_number": ("Số CCCD", "CCCD number"),
+    "search": ("Tìm", "Search"),
+    "none": ("Không có vụ việc nào.", "No case found."),
+    "code": ("Mã", "Code"),
+    "case": ("Vụ việc", "Case"),
+    "citizen": ("Công dân", "Citizen"),
+    "agency": ("Cơ quan", "Agency"),
+    "received": ("Ngày nhận", "Received"),
+    "status": ("Trạng thái", "Status"),
+}
+
+
+def _texts(request: Request) -> dict[str, str]:
+    from api import i18n
+    from core.settings import get_settings
+
+    index = i18n.LANGUAGES.index(i18n.language(request, get_settings().language))
+    return {key: pair[index] for key, pair in TEXT.items()}
+
+
+@router.get("/citizens")
+def history_page(
+    request: Request,
+    session: SessionDep,
+    user: DeskUser,
+    now: Now,
+    phone: Annotated[str, Query(max_length=32)] = "",
+    id_number: Annotated[str, Query(max_length=32)] = "",
+):
+    cases, error, status = [], None, 200
+    if phone or id_number:
+        try:
+            cases = citizen_history(session=session, user=user, phone=phone, id_number=id_number)
+            # only denunciations the reader may see are listed; each showing is recorded
+            confidentiality.reveal(
+                session=session, cases=cases, viewer=user, now=now, where="citizens"
+            )
+            session.commit()
+        except DomainError as exc:
+            error, status = exc.detail, exc.status_code
+    names = {a.id: a.name for a in session.exec(select(Agency))} if cases else {}
+    context = {
+        "x": _texts(request), "cases": cases, "error": error, "phone": phone,
+        "id_number": id_number, "agency_names": names, "last_digits": last_digits,
+        "searched": bool(phone or id_number),
+    }  # fmt: skip
+    return render(request, "citizens.html", context, user=user, status_code=status)
