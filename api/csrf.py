@@ -10,6 +10,7 @@ the bearer token, which a browser never attaches by itself.
 from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
@@ -52,7 +53,11 @@ async def protect(request: Request, session: SessionDep, settings: SettingsDep) 
     if request.url.path == "/sign-in":
         return  # the credentials are the proof; the Origin check above stops login CSRF
     cookie = request.cookies.get(TOKEN_COOKIE)
-    found = signed_in(session=session, token=cookie, secret=settings.secret_key) if cookie else None
+    found = None
+    if cookie:  # a database read: off the event loop, which must never wait for a lock
+        found = await run_in_threadpool(
+            signed_in, session=session, token=cookie, secret=settings.secret_key
+        )
     if found is None:
         return  # not signed in: the page itself asks for a sign-in and changes nothing
     sent = request.headers.get(HEADER)

@@ -10,6 +10,7 @@ from sqlmodel import func, select
 from models import Case, CaseEvent, Role
 from tests.case_factories import make_case
 from tests.factories import make_agency, make_head, make_user
+from tests.web.conftest import carry_csrf
 from tests.web.test_pages import sign_in
 
 CONFLICT = "Hồ sơ vừa được người khác cập nhật"
@@ -37,6 +38,7 @@ def _case(session, case) -> Case:
 def test_accept_redirects_to_the_case_with_the_news(client, engine, session, agency, officer):
     case = make_case(engine, officer, agency, now=datetime.now(UTC))
     sign_in(client, officer)
+    carry_csrf(client)
     response = client.post(
         f"/cases/{case.id}/act/accept",
         data={"version": str(case.version), "note": ""},
@@ -55,6 +57,7 @@ def test_malformed_version_is_the_page_with_422(client, engine, session, agency,
     case = make_case(engine, officer, agency, now=datetime.now(UTC))
     events = _events(session, case)
     sign_in(client, officer)
+    carry_csrf(client)
     response = client.post(
         f"/cases/{case.id}/act/decline",
         data={"version": version, "reason": "Không thuộc thẩm quyền"},
@@ -71,6 +74,7 @@ def test_malformed_version_is_the_page_with_422(client, engine, session, agency,
 def test_malformed_assignee_is_shown_beside_its_field(client, engine, session, agency, officer):
     case = make_case(engine, officer, agency, now=datetime.now(UTC))
     sign_in(client, officer)
+    carry_csrf(client)
     body = {"version": str(case.version), "assignee_id": "²", "note": "Giao anh Hòa"}
     response = client.post(f"/cases/{case.id}/act/assign", data=body)
     assert response.status_code == 422
@@ -90,6 +94,7 @@ def test_malformed_assignee_is_shown_beside_its_field(client, engine, session, a
 def test_stale_form_is_the_changed_meanwhile_page(client, engine, session, agency, officer):
     case = make_case(engine, officer, agency, now=datetime.now(UTC))
     sign_in(client, officer)
+    carry_csrf(client)
     first = client.post(
         f"/cases/{case.id}/act/accept", data={"version": "1"}, follow_redirects=False
     )
@@ -106,6 +111,7 @@ def test_stale_form_is_the_changed_meanwhile_page(client, engine, session, agenc
 def test_refused_transition_keeps_the_case_page(client, engine, session, agency, officer):
     case = make_case(engine, officer, agency, now=datetime.now(UTC))
     sign_in(client, officer)
+    carry_csrf(client)
     response = client.post(
         f"/cases/{case.id}/act/resolve", data={"version": "1", "answer": "Đã trả lời"}
     )
@@ -118,6 +124,7 @@ def test_refused_transition_keeps_the_case_page(client, engine, session, agency,
 def test_buttons_are_what_the_lifecycle_offers(client, engine, session, agency, officer):
     complaint = make_case(engine, officer, agency, now=datetime.now(UTC))
     sign_in(client, officer)
+    carry_csrf(client)
     page = client.get(f"/cases/{complaint.id}").text
     assert 'id="action-accept"' in page and 'id="action-decline"' in page
     assert 'id="action-resolve"' not in page  # not from `received`

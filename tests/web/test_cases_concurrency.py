@@ -22,7 +22,7 @@ from sqlmodel import select
 from models import Case, CaseEvent, Role
 from tests.case_factories import make_case
 from tests.factories import PASSWORD, make_agency, make_user
-from tests.web.conftest import free_port
+from tests.web.conftest import carry_csrf, free_port
 
 CLICKS = 8
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,6 +86,7 @@ def _signed_in(url: str, username: str) -> httpx.Client:
     client = httpx.Client(base_url=url, timeout=PATIENCE * 3)
     response = client.post("/sign-in", data={"username": username, "password": PASSWORD})
     assert response.status_code == 303, response.text
+    carry_csrf(client)  # the form token a browser would send with the click
     return client
 
 
