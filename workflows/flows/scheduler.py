@@ -10,6 +10,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from core.settings import Settings
+from workflows.flows import edge
 
 JOB_DEFAULTS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 600}
 
@@ -25,7 +26,8 @@ def digest_on_working_days() -> int:
     with the operator's own days)."""
     from workflows.flows.daily_digest import daily_digest
 
-    return daily_digest(as_of=datetime.now(UTC))
+    with edge.in_process_runs():
+        return daily_digest(as_of=datetime.now(UTC))
 
 
 def register_jobs(scheduler: BackgroundScheduler, settings: Settings) -> None:
