@@ -40,6 +40,7 @@ from models.notification import (
     NotificationPublic,
     NotificationState,
 )
+from models.scheduler import SchedulerLease
 from models.user import Role, User, UserCreate, UserPublic
 
 __all__ = [
@@ -80,6 +81,7 @@ __all__ = [
     "NotificationPublic",
     "NotificationState",
     "Role",
+    "SchedulerLease",
     "User",
     "UserCreate",
     "UserPublic",
