@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import Body, FastAPI
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from api.deps import SessionDep
 from core.settings import get_settings
@@ -17,11 +18,14 @@ from models.db import engine_for
 def _table() -> None:
     engine = engine_for(get_settings().database_url)
     key = "SERIAL" if engine.dialect.name == "postgresql" else "INTEGER"
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            f"CREATE TABLE IF NOT EXISTS bench_bare (id {key} PRIMARY KEY, "
-            "title VARCHAR(500) NOT NULL, body TEXT NOT NULL, created_at VARCHAR(40) NOT NULL)"
-        )
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                f"CREATE TABLE IF NOT EXISTS bench_bare (id {key} PRIMARY KEY, "
+                "title VARCHAR(500) NOT NULL, body TEXT NOT NULL, created_at VARCHAR(40) NOT NULL)"
+            )
+    except IntegrityError:  # PostgreSQL: another worker process created it at the same moment
+        pass
 
 
 @asynccontextmanager

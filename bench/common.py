@@ -47,8 +47,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(app: str, database_url: str, **env: str) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`app` (module:attribute) under uvicorn in a subprocess on 127.0.0.1; stopped after."""
+def served(
+    app: str, database_url: str, workers: int = 1, **env: str
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`app` (module:attribute) under uvicorn in a subprocess on 127.0.0.1, with `workers`
+    server processes (as `dondoc serve --workers`); stopped after."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="dondoc-bench-var-") as var:
         environ = {
@@ -60,7 +63,8 @@ def served(app: str, database_url: str, **env: str) -> Iterator[tuple[str, subpr
             **env,
         }
         command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1",
-                   "--port", str(port), "--log-level", "warning", "--no-access-log"]  # fmt: skip
+                   "--port", str(port), "--log-level", "warning", "--no-access-log",
+                   "--workers", str(workers)]  # fmt: skip
         proc = subprocess.Popen(command, cwd=ROOT, env=environ)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -98,6 +102,17 @@ def peak_rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def tree_peak_rss_mb(pid: int) -> float | None:
+    """The peak RSS of a process and its children (uvicorn's workers), summed, in MiB."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    peaks = [peak_rss_mb(p) for p in (pid, *map(int, children))]
+    known = [peak for peak in peaks if peak is not None]
+    return round(sum(known), 1) if known else None
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -1,17 +1,21 @@
 """Intake: sustained POST /api/v1/cases over HTTP, against a bare one-row insert (the ceiling).
 
     python -m bench.intake --db postgresql [--clients 50 --duration 20 --preload 100000]
+        [--workers N]
 
 Each database gets a fresh scratch copy (a SQLite file in /tmp, or a new PostgreSQL schema)
-with the generated country and `--preload` cases; then, each in its own uvicorn process on
-127.0.0.1, first the bare endpoint (bench/bare_app.py) and then the real app take the load.
-Prints throughput, p50/p99, the ratio real/bare and the servers' peak RSS; writes
-bench/results/intake-<db>.json.
+with the generated country and `--preload` cases; then, each under its own uvicorn on
+127.0.0.1 with `--workers` server processes (default: the number of CPUs, as `dondoc serve`),
+first the bare endpoint (bench/bare_app.py) and then the real app take the load: the ceiling
+and the app with the same process count, in the same run. Prints throughput, p50/p99, the
+ratio real/bare and the servers' peak RSS (all processes); writes
+bench/results/intake-<db>.json with the worker count.
 """
 
 import argparse
 import asyncio
 import json
+import os
 import random
 import sys
 import uuid
@@ -19,7 +23,7 @@ import uuid
 import httpx
 import sqlalchemy as sa
 
-from bench.common import peak_rss_mb, scratch_database, served, short_url, write_result
+from bench.common import scratch_database, served, short_url, tree_peak_rss_mb, write_result
 from bench.generate import BENCH_PASSWORD, generate
 from bench.load import run_load
 from bench.names import person_name
@@ -75,12 +79,12 @@ def sign_in(base: str, usernames: list[str]) -> list[str]:
     return tokens
 
 
-def measure(url: str, clients: int, duration: float, warmup: float) -> dict:
+def measure(url: str, clients: int, duration: float, warmup: float, workers: int) -> dict:
     clerks = commune_clerks(url, clients)
     rng = random.Random(8)
     bodies = [case_body(rng, clerks[n % len(clerks)][0]) for n in range(2000)]
 
-    with served("bench.bare_app:app", url) as (base, proc):
+    with served("bench.bare_app:app", url, workers) as (base, proc):
         bare = asyncio.run(
             run_load(
                 lambda c, i: ("POST", "/bare/cases", {"json": bodies[i % len(bodies)]}),
@@ -90,7 +94,7 @@ def measure(url: str, clients: int, duration: float, warmup: float) -> dict:
                 warmup=warmup,
             )  # fmt: skip
         )
-        bare_rss = peak_rss_mb(proc.pid)
+        bare_rss = tree_peak_rss_mb(proc.pid)
         # How fast the load generator itself can go (a GET that touches nothing).
         client_ceiling = asyncio.run(
             run_load(
@@ -103,7 +107,7 @@ def measure(url: str, clients: int, duration: float, warmup: float) -> dict:
             )  # fmt: skip
         )
 
-    with served("api.main:app", url) as (base, proc):
+    with served("api.main:app", url, workers) as (base, proc):
         tokens = sign_in(base, [username for _, username in clerks])
         probe = httpx.post(
             f"{base}/api/v1/cases",
@@ -111,7 +115,7 @@ def measure(url: str, clients: int, duration: float, warmup: float) -> dict:
             headers={"Authorization": f"Bearer {tokens[0]}"},
         )
         if probe.status_code != 201:
-            real, real_rss = None, peak_rss_mb(proc.pid)
+            real, real_rss = None, tree_peak_rss_mb(proc.pid)
             missing = f"POST /api/v1/cases answered {probe.status_code}: {probe.text[:200]}"
         else:
             missing = None
@@ -127,11 +131,12 @@ def measure(url: str, clients: int, duration: float, warmup: float) -> dict:
                     request, base_url=base, clients=clients, duration=duration, warmup=warmup
                 )  # fmt: skip
             )
-            real_rss = peak_rss_mb(proc.pid)
+            real_rss = tree_peak_rss_mb(proc.pid)
 
     out = {
         "database": short_url(url),
         "clients": clients,
+        "workers": workers,
         "baseline_bare_insert": {**bare.summary(), "server_peak_rss_mb": bare_rss},
         "client_ceiling_get": client_ceiling.summary(),
     }
@@ -159,15 +164,18 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="server processes (each side)"
+    )
     args = parser.parse_args(argv)
 
     if args.database_url:
         upgrade(args.database_url)  # a database generated before later migrations
-        result = measure(args.database_url, args.clients, args.duration, args.warmup)
+        result = measure(args.database_url, args.clients, args.duration, args.warmup, args.workers)
     else:
         with scratch_database(args.db) as url:
             load = generate(url, args.preload, quiet=True)
-            result = measure(url, args.clients, args.duration, args.warmup)
+            result = measure(url, args.clients, args.duration, args.warmup, args.workers)
             result["preloaded_cases"] = load.cases
     path = write_result(f"intake-{result['database']}", result)
     print(json.dumps(result, indent=2, ensure_ascii=False))

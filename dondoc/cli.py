@@ -2,6 +2,7 @@
 db upgrade."""
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -77,6 +78,23 @@ def _parser() -> argparse.ArgumentParser:
 def _host_port(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        help="server processes behind the port (default: the number of CPUs, here %(default)s);"
+        " the embedded scheduler runs in one of them at a time",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from error
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"at least 1: {value}")
+    return value
 
 
 def _instant(text: str) -> datetime:
@@ -124,8 +142,15 @@ def _serve(args) -> int:
     import uvicorn
 
     _upgrade(args)
-    print(f"Đôn Đốc: http://{args.host}:{args.port}/  (API docs: /docs)", flush=True)
-    uvicorn.run("api.main:app", host=args.host, port=args.port, log_level="info")
+    print(
+        f"Đôn Đốc: http://{args.host}:{args.port}/  (API docs: /docs; "
+        f"{args.workers} server processes)",
+        flush=True,
+    )
+    # An import string: uvicorn starts each worker process from it (and supervises them).
+    uvicorn.run(
+        "api.main:app", host=args.host, port=args.port, workers=args.workers, log_level="info"
+    )
     return 0
 
 

@@ -43,6 +43,7 @@ from models.notification import (
     NotificationState,
 )
 from models.procedure import Procedure, ProcedurePublic
+from models.scheduler import SchedulerLease
 from models.security import SecurityEvent, ThrottleCounter, UserSession
 from models.user import Role, User, UserCreate, UserPublic, UserUpdate
 
@@ -92,6 +93,7 @@ __all__ = [
     "Procedure",
     "ProcedurePublic",
     "Role",
+    "SchedulerLease",
     "SecurityEvent",
     "ThrottleCounter",
     "User",

@@ -61,12 +61,14 @@ def escalation_sweep(
 
 
 def run_sweep(as_of: datetime | None = None) -> str:
-    """`dondoc sweep [--as-of INSTANT]`: one sweep, then one delivery; a printable summary."""
+    """`dondoc sweep [--as-of INSTANT]` and the embedded scheduler's job: one sweep, then one
+    delivery, in this process (edge.in_process_runs); a printable summary."""
     from workflows.flows.deliver_notifications import deliver_notifications
 
     as_of = as_of or datetime.now(UTC)
-    swept = escalation_sweep(as_of=as_of)
-    delivered = deliver_notifications(now=as_of)
+    with edge.in_process_runs():
+        swept = escalation_sweep(as_of=as_of)
+        delivered = deliver_notifications(now=as_of)
     return (
         f"sweep as of {as_of.isoformat()}: {swept['cases']} due cases, {swept['steps']} steps "
         f"applied, {swept['notifications']} notifications queued, {swept['flagged']} flagged "

@@ -1,19 +1,22 @@
-"""The embedded scheduler: two jobs with fixed ids, and a setting that turns it off."""
+"""The embedded scheduler: three jobs with fixed ids, and a setting that turns it off."""
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from workflows.flows.scheduler import register_jobs, start_scheduler
+from workflows.flows.scheduler import Schedule, register_jobs, start_scheduler
+
+JOBS = {"scheduler-lease", "escalation-sweep", "daily-digest"}
 
 
 def test_jobs_are_registered_once_with_fixed_ids(settings):
     scheduler = BackgroundScheduler(timezone=settings.tz)
-    register_jobs(scheduler, settings)
-    register_jobs(scheduler, settings)  # replaces, never duplicates
+    schedule = Schedule.for_this_process(settings)
+    register_jobs(scheduler, settings, schedule)
+    register_jobs(scheduler, settings, schedule)  # replaces, never duplicates
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"escalation-sweep", "daily-digest"}
-    assert (
-        jobs["escalation-sweep"].trigger.interval.total_seconds() == settings.sweep_interval_seconds
-    )
+    assert set(jobs) == JOBS
+    # The lease and the sweep are looked at every third of the interval.
+    for job in ("scheduler-lease", "escalation-sweep"):
+        assert jobs[job].trigger.interval.total_seconds() == settings.sweep_interval_seconds / 3
     assert str(jobs["daily-digest"].trigger) == "cron[hour='7', minute='30']"
     assert str(jobs["daily-digest"].trigger.timezone) == "Asia/Ho_Chi_Minh"
     for job in jobs.values():
@@ -30,6 +33,6 @@ def test_serve_starts_and_stops_the_scheduler(settings, monkeypatch):
     scheduler = start_scheduler(settings)
     try:
         assert scheduler.running
-        assert {job.id for job in scheduler.get_jobs()} == {"escalation-sweep", "daily-digest"}
+        assert {job.id for job in scheduler.get_jobs()} == JOBS
     finally:
         scheduler.shutdown(wait=False)
