@@ -1,10 +1,11 @@
-"""The `dondoc` command line: serve, demo, sweep, create-admin, db upgrade."""
+"""The `dondoc` command line: serve, demo, sweep, create-admin, backup, restore, db upgrade."""
 
 import argparse
 import sys
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from core.settings import get_settings
 
@@ -47,6 +48,16 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_argument("--full-name", default="Quản trị hệ thống")
     admin.set_defaults(handler=_create_admin)
 
+    backup = commands.add_parser("backup", help="copy the SQLite database while it serves")
+    backup.add_argument("file", type=Path)
+    backup.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    backup.set_defaults(handler=_backup)
+
+    restore = commands.add_parser("restore", help="replace the SQLite database by a backup")
+    restore.add_argument("file", type=Path)
+    restore.add_argument("--force", action="store_true", help="replace a database that holds data")
+    restore.set_defaults(handler=_restore)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(title="db commands")
     db_commands.add_parser("upgrade", help="apply all migrations").set_defaults(handler=_upgrade)
@@ -74,6 +85,32 @@ def _sweep(args) -> int:
     _upgrade(args)
     print(run_sweep(args.as_of))
     return 0
+
+
+def _backup(args) -> int:
+    from dondoc.backup import BackupError, backup
+
+    try:
+        pages = backup(url=get_settings().database_url, target=args.file, force=args.force)
+    except BackupError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 2
+    print(f"backup written: {args.file} ({pages} pages)")
+    return 0
+
+
+def _restore(args) -> int:
+    from dondoc.backup import BackupError, restore
+
+    url = get_settings().database_url
+    try:
+        counts = restore(url=url, source=args.file, force=args.force)
+    except BackupError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 2
+    rows = ", ".join(f"{n} {table}" for table, n in counts.items())
+    print(f"restored {args.file} into {_safe_url(url)} ({rows})")
+    return _upgrade(args)
 
 
 def _upgrade(_args) -> int:
