@@ -6,10 +6,8 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 
-from api import errors
-from api.deps import SessionDep
+from api import errors, health
 from api.limits import InFlightLimit
 from api.pages import auth as auth_pages
 from api.pages import cases as case_pages
@@ -92,16 +90,12 @@ def create_app() -> FastAPI:
     for module in API_ROUTERS:
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(health.router)
 
     web.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for pages in PAGE_ROUTERS:
         app.include_router(pages.router)
-
-    @app.get("/healthz", tags=["health"])
-    def healthz(session: SessionDep) -> dict[str, str]:
-        session.execute(text("SELECT 1"))
-        return {"status": "ok"}
 
     return app
 

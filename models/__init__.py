@@ -33,6 +33,7 @@ from models.inspection import (
     MeasureKind,
     MeasurePublic,
 )
+from models.job_run import JobRun
 from models.notification import (
     DeliveryAttempt,
     DeliveryAttemptPublic,
@@ -43,6 +44,7 @@ from models.notification import (
 from models.user import Role, User, UserCreate, UserPublic
 
 __all__ = [
+    "JobRun",
     "ConclusionCreate",
     "ConclusionOutcome",
     "ConclusionPublic",

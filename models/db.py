@@ -25,7 +25,13 @@ def make_engine(url: str, **kwargs) -> Engine:
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
+    # A database that does not answer fails a request in seconds (503), not minutes.
+    kwargs.setdefault("pool_timeout", 10)
+    kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT_SECONDS})
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+CONNECT_TIMEOUT_SECONDS = 3
 
 
 def _configure_sqlite(engine: Engine) -> None:
