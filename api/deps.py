@@ -12,7 +12,7 @@ from api.security import SignedIn, signed_in
 from core.settings import Settings, get_settings
 from models import Case, Role, User
 from models.base import Id
-from models.db import engine_for
+from models.db import engine_for, reading
 
 TOKEN_COOKIE = "dondoc_token"
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -23,9 +23,21 @@ async def settings_dep() -> Settings:
     return get_settings()
 
 
-def get_db(settings: Annotated[Settings, Depends(settings_dep)]) -> Iterator[Session]:
-    """A session per request; routes commit explicitly, anything else is rolled back."""
-    with Session(engine_for(settings.database_url), expire_on_commit=False) as session:
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_db(
+    request: Request, settings: Annotated[Settings, Depends(settings_dep)]
+) -> Iterator[Session]:
+    """A session per request; routes commit explicitly, anything else is rolled back.
+
+    GET requests only read (no GET route commits): on SQLite their transactions begin
+    deferred (models.db.reading), so a long report neither waits for intake nor holds it up.
+    """
+    engine = engine_for(settings.database_url)
+    if request.method in SAFE_METHODS:
+        engine = reading(engine)
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
         finally:

@@ -6,10 +6,8 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import text
 
-from api import csrf, docs, errors, headers
-from api.deps import SessionDep
+from api import csrf, docs, errors, headers, health
 from api.limits import InFlightLimit
 from api.pages import attachments as attachment_pages
 from api.pages import auth as auth_pages
@@ -118,17 +116,13 @@ def create_app() -> FastAPI:
     for module in API_ROUTERS:
         api.include_router(module.router)
     app.include_router(api)
+    app.include_router(health.router)
 
     web.install(app)
     csrf.install(app, web.templates.env)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for pages in PAGE_ROUTERS:
         app.include_router(pages.router, dependencies=[Depends(csrf.protect)])
-
-    @app.get("/healthz", tags=["health"])
-    def healthz(session: SessionDep) -> dict[str, str]:
-        session.execute(text("SELECT 1"))
-        return {"status": "ok"}
 
     return app
 

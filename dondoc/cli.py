@@ -1,5 +1,5 @@
 """The `dondoc` command line: serve, demo, sweep, create-admin, procedures load, import,
-db upgrade."""
+backup, restore, db upgrade."""
 
 import argparse
 import os
@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from core.settings import get_settings
 
@@ -69,6 +70,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     register.set_defaults(handler=_import)
 
+    backup = commands.add_parser("backup", help="copy the SQLite database while it serves")
+    backup.add_argument("file", type=Path)
+    backup.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    backup.set_defaults(handler=_backup)
+
+    restore = commands.add_parser("restore", help="replace the SQLite database by a backup")
+    restore.add_argument("file", type=Path)
+    restore.add_argument("--force", action="store_true", help="replace a database that holds data")
+    restore.set_defaults(handler=_restore)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(title="db commands")
     db_commands.add_parser("upgrade", help="apply all migrations").set_defaults(handler=_upgrade)
@@ -127,6 +138,32 @@ def _import(args) -> int:
         rejects=args.partial,
         now=datetime.now(UTC),
     )
+
+
+def _backup(args) -> int:
+    from dondoc.backup import BackupError, backup
+
+    try:
+        pages = backup(url=get_settings().database_url, target=args.file, force=args.force)
+    except BackupError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 2
+    print(f"backup written: {args.file} ({pages} pages)")
+    return 0
+
+
+def _restore(args) -> int:
+    from dondoc.backup import BackupError, restore
+
+    url = get_settings().database_url
+    try:
+        counts = restore(url=url, source=args.file, force=args.force)
+    except BackupError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 2
+    rows = ", ".join(f"{n} {table}" for table, n in counts.items())
+    print(f"restored {args.file} into {_safe_url(url)} ({rows})")
+    return _upgrade(args)
 
 
 def _upgrade(_args) -> int:

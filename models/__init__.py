@@ -34,6 +34,7 @@ from models.inspection import (
     MeasureKind,
     MeasurePublic,
 )
+from models.job_run import JobRun
 from models.notice import CaseNotice, CaseNoticePublic
 from models.notification import (
     DeliveryAttempt,
@@ -48,6 +49,7 @@ from models.security import SecurityEvent, ThrottleCounter, UserSession
 from models.user import Role, User, UserCreate, UserPublic, UserUpdate
 
 __all__ = [
+    "JobRun",
     "ConclusionCreate",
     "ConclusionOutcome",
     "ConclusionPublic",

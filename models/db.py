@@ -25,11 +25,19 @@ def make_engine(url: str, **kwargs) -> Engine:
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
+    # A database that does not answer fails a request in seconds (503), not minutes.
+    kwargs.setdefault("pool_timeout", 10)
+    kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT_SECONDS})
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+CONNECT_TIMEOUT_SECONDS = 3
+
+
 def _configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, and one writer at a time (BEGIN IMMEDIATE)."""
+    """WAL, foreign keys, and one writer at a time (BEGIN IMMEDIATE); a connection marked
+    read-only (`reading(engine)`) begins deferred and never waits: WAL readers read the last
+    commit while a writer works."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -43,8 +51,18 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        options = conn.get_execution_options()
+        if options.get("isolation_level") != "AUTOCOMMIT":
+            conn.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+READ_ONLY = "dondoc_read_only"
+
+
+def reading(engine: Engine) -> Engine:
+    """The engine for work that only reads (GET requests, reports): on SQLite its
+    transactions begin deferred, so they neither wait for the writer nor hold it up."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 @lru_cache

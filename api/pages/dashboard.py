@@ -11,6 +11,7 @@ from api.pages.web import page_roles, render
 from core.clock import report_period
 from models import Agency, Role, User
 from models.base import Day, Id
+from workflows import health
 from workflows.cases import access
 from workflows.reports import summary as reports
 
@@ -60,6 +61,8 @@ def dashboard(
             ).all()
         ),
         "now": now,
+        # The admin sees how the system runs (the same figures as /readyz, with the error text).
+        "health": health.readiness(session=session) if user.role == Role.admin else None,
     }
     return render(request, "dashboard.html", context, user=user)
 

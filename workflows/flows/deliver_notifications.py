@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 
 from prefect import flow, task
 
+from models.db import session_scope
 from workflows.flows import edge
+from workflows.health import DELIVERY, record_run
 
 
 @task(retries=2, retry_delay_seconds=[5, 15])
@@ -20,10 +22,13 @@ def deliver_due_batch(now: datetime) -> str:
     except ImportError as exc:
         return f"not available ({exc})"
     report = deliver_due(engine=edge.engine(), settings=edge.settings(), now=now)
-    return (
+    summary = (
         f"{report.sent} sent, {report.retrying} to retry, {report.failed} failed "
         f"({report.transport})"
     )
+    with session_scope(edge.engine()) as session:  # for /readyz
+        record_run(session=session, job=DELIVERY, summary=summary, now=datetime.now(UTC))
+    return summary
 
 
 @flow(name="deliver-notifications")

@@ -21,6 +21,7 @@ from pydantic import Field
 from models.db import session_scope
 from workflows.escalation.sweep import BatchResult, apply_batch, due_case_ids
 from workflows.flows import edge
+from workflows.health import SWEEP, record_run
 
 BATCH_SIZE = 1000
 
@@ -57,6 +58,9 @@ def escalation_sweep(
         # looking for futures (16 ms per task of 1,000 ids).
         batch = quote(ids[start : start + batch_size])
         total.add(BatchResult(**apply_steps(batch, as_of)))
+    with session_scope(edge.engine()) as session:  # for /readyz: when the sweep last ran
+        summary = f"{total.cases} due cases, {total.steps} steps, as of {as_of.isoformat()}"
+        record_run(session=session, job=SWEEP, summary=summary, now=datetime.now(UTC))
     return total.__dict__
 
 
