@@ -11,6 +11,7 @@ from sqlalchemy import text
 from api import errors
 from api.deps import SessionDep
 from api.limits import InFlightLimit
+from api.open311 import routes as open311
 from api.pages import auth as auth_pages
 from api.pages import cases as case_pages
 from api.pages import dashboard as dashboard_pages
@@ -67,6 +68,7 @@ PAGE_ROUTERS = (
     inspection_pages,
     meeting_pages,
     reorganisation_pages,
+    open311,
 )
 
 

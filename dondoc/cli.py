@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_argument("--full-name", default="Quản trị hệ thống")
     admin.set_defaults(handler=_create_admin)
 
+    from dondoc import api_key_cli
+
+    api_key_cli.add_commands(commands)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(title="db commands")
     db_commands.add_parser("upgrade", help="apply all migrations").set_defaults(handler=_upgrade)

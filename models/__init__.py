@@ -1,6 +1,7 @@
 """SQLModel tables and their API shapes; nothing else lives here."""
 
 from models.agency import Agency, AgencyCreate, AgencyPublic, AgencyUpdate
+from models.api_key import ApiKey
 from models.base import metadata
 from models.calendar import CalendarDay
 from models.case import (
@@ -58,6 +59,7 @@ __all__ = [
     "MeasurePublic",
     "OPEN_STATUSES",
     "Agency",
+    "ApiKey",
     "AgencyCreate",
     "AgencyPublic",
     "AgencyUpdate",
