@@ -20,6 +20,7 @@ from api.pages import inspections as inspection_pages
 from api.pages import intake as intake_pages
 from api.pages import lookup as lookup_pages
 from api.pages import mail as mail_pages
+from api.pages import rating as rating_pages
 from api.pages import reorganisation as reorganisation_pages
 from api.pages import web
 from api.routes import (
@@ -29,6 +30,7 @@ from api.routes import (
     cases,
     escalation,
     exports,
+    feedback,
     inspections,
     notifications,
     public,
@@ -51,6 +53,7 @@ API_ROUTERS = (
     escalation,
     cases,
     public,
+    feedback,
     calendar,
     notifications,
     inspections,
@@ -64,6 +67,7 @@ PAGE_ROUTERS = (
     intake_pages,
     case_pages,
     lookup_pages,
+    rating_pages,
     mail_pages,
     inspection_pages,
     meeting_pages,

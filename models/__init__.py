@@ -19,6 +19,7 @@ from models.case import (
     Complexity,
 )
 from models.escalation import EscalationStep
+from models.feedback import CaseFeedback
 from models.inspection import (
     ConclusionCreate,
     ConclusionOutcome,
@@ -67,6 +68,7 @@ __all__ = [
     "Case",
     "CaseCreate",
     "CaseEvent",
+    "CaseFeedback",
     "CaseEventPublic",
     "CaseKind",
     "CasePublic",

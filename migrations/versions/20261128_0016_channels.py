@@ -1,4 +1,4 @@
-"""API keys for partner systems (Open311)
+"""API keys for partner systems (Open311); the citizen's rating of a resolved case
 
 Revision ID: 0016_channels
 Revises: 0010_phone_digits
@@ -39,8 +39,35 @@ def upgrade() -> None:
         sa.UniqueConstraint("key_hash", name=op.f("uq_api_keys_key_hash")),
     )
     op.create_index(op.f("ix_api_keys_agency_id"), "api_keys", ["agency_id"], unique=False)
+    op.create_table(
+        "case_feedback",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("agency_id", sa.Integer(), nullable=False),
+        sa.Column("score", sa.Integer(), nullable=False),
+        sa.Column("comment", sa.String(), nullable=False),
+        sa.Column("access", sa.Integer(), nullable=True),
+        sa.Column("procedure", sa.Integer(), nullable=True),
+        sa.Column("officials", sa.Integer(), nullable=True),
+        sa.Column("result", sa.Integer(), nullable=True),
+        sa.Column("timeliness", sa.Integer(), nullable=True),
+        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["agency_id"], ["agencies.id"], name=op.f("fk_case_feedback_agency_id_agencies")
+        ),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_case_feedback_case_id_cases")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_feedback")),
+        sa.UniqueConstraint("case_id", name=op.f("uq_case_feedback_case_id")),
+    )
+    op.create_index(
+        op.f("ix_case_feedback_agency_id"), "case_feedback", ["agency_id"], unique=False
+    )
+    op.create_index(
+        op.f("ix_case_feedback_created_at"), "case_feedback", ["created_at"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("case_feedback")
     op.drop_index("ix_api_keys_agency_id", table_name="api_keys")
     op.drop_table("api_keys")

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from core.settings import get_settings
 from models import Case
-from notifications.context import case_context
+from notifications.context import case_context, rating_url
 from notifications.outbox import enqueue
 
 TEMPLATES = {
@@ -30,8 +30,9 @@ def notify(*, session: Session, case: Case, action: str, data: dict[str, Any], n
     template = TEMPLATES.get(action)
     if template is None or not case.citizen_email:
         return
+    base_url = get_settings().base_url
     context: dict[str, Any] = {
-        "case": case_context(session=session, case=case, now=now, base_url=get_settings().base_url)
+        "case": case_context(session=session, case=case, now=now, base_url=base_url)
     }
     if action == "decline":
         context["reason"] = data["reason"]
@@ -42,6 +43,7 @@ def notify(*, session: Session, case: Case, action: str, data: dict[str, Any], n
             context["old_due_at"] = data["previous_due_at"]
     elif action == "resolve":
         context["answer"] = data["answer"]
+        context["rating_url"] = rating_url(base_url, case.code)
     enqueue(
         session=session,
         key=f"citizen:{case.id}:{action}:{case.version}",
