@@ -1,4 +1,4 @@
-"""API keys for partner systems (Open311); the citizen's rating of a resolved case
+"""API keys for partner systems (Open311); the citizen's rating; SMS notifications
 
 Revision ID: 0016_channels
 Revises: 0010_phone_digits
@@ -39,6 +39,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("key_hash", name=op.f("uq_api_keys_key_hash")),
     )
     op.create_index(op.f("ix_api_keys_agency_id"), "api_keys", ["agency_id"], unique=False)
+    with op.batch_alter_table("notifications") as batch:
+        batch.add_column(
+            sa.Column("channel", sa.String(length=8), server_default="email", nullable=False)
+        )
     op.create_table(
         "case_feedback",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -69,5 +73,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("case_feedback")
+    with op.batch_alter_table("notifications") as batch:
+        batch.drop_column("channel")
     op.drop_index("ix_api_keys_agency_id", table_name="api_keys")
     op.drop_table("api_keys")

@@ -2,7 +2,8 @@
 
 Receipt (with the tracking code and the promised date), acceptance (thụ lý), a decline with
 its reason, the apology and new appointment of a late dossier (NĐ 61/2018 Art. 19.9), and the
-answer. Only citizens who gave an email address are written to; one notice per case, action
+answer. Citizens who gave an email address are written to, those who gave only a phone get
+an SMS where a gateway is configured; one notice per case, action
 and version, so a retried request never writes two.
 """
 
@@ -28,9 +29,13 @@ TEMPLATES = {
 def notify(*, session: Session, case: Case, action: str, data: dict[str, Any], now: datetime):
     """Queue the citizen's email for `action`, if the action concerns them and they have one."""
     template = TEMPLATES.get(action)
-    if template is None or not case.citizen_email:
+    settings = get_settings()
+    # An email where the citizen gave one; an SMS where they gave only a phone and a gateway
+    # is configured (notifications/sms.py).
+    by_sms = not case.citizen_email and bool(case.citizen_phone) and settings.sms_configured
+    if template is None or not (case.citizen_email or by_sms):
         return
-    base_url = get_settings().base_url
+    base_url = settings.base_url
     context: dict[str, Any] = {
         "case": case_context(session=session, case=case, now=now, base_url=base_url)
     }
@@ -48,9 +53,10 @@ def notify(*, session: Session, case: Case, action: str, data: dict[str, Any], n
         session=session,
         key=f"citizen:{case.id}:{action}:{case.version}",
         template=template,
-        recipient=case.citizen_email,
+        recipient=case.citizen_phone if by_sms else case.citizen_email,
         recipient_name=case.citizen_name,
         context=context,
         case_id=case.id,
         now=now,
+        channel="sms" if by_sms else "email",
     )
