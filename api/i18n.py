@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from fastapi import Request
 
+from api.i18n_channels import MESSAGES as CHANNEL_MESSAGES
+
 LANG_COOKIE = "dondoc_lang"
 LANGUAGES = ("vi", "en")
 
@@ -664,6 +666,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "You have no jurisdiction to plan in.",
     ),
 }
+MESSAGES.update(CHANNEL_MESSAGES)
 
 
 def language(request: Request, default: str = "vi") -> str:

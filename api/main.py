@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import csrf, docs, errors, headers, health
 from api.limits import InFlightLimit
+from api.open311 import routes as open311
 from api.pages import attachments as attachment_pages
 from api.pages import auth as auth_pages
 from api.pages import calendar as calendar_pages
@@ -22,6 +23,7 @@ from api.pages import intake as intake_pages
 from api.pages import lookup as lookup_pages
 from api.pages import mail as mail_pages
 from api.pages import notices as notice_pages
+from api.pages import rating as rating_pages
 from api.pages import reorganisation as reorganisation_pages
 from api.pages import users as user_pages
 from api.pages import web
@@ -33,6 +35,7 @@ from api.routes import (
     cases,
     escalation,
     exports,
+    feedback,
     inspections,
     notices,
     notifications,
@@ -58,6 +61,7 @@ API_ROUTERS = (
     notices,
     cases,
     public,
+    feedback,
     calendar,
     procedures,
     notifications,
@@ -73,6 +77,7 @@ PAGE_ROUTERS = (
     intake_pages,
     case_pages,
     lookup_pages,
+    rating_pages,
     mail_pages,
     calendar_pages,
     notice_pages,
@@ -83,6 +88,7 @@ PAGE_ROUTERS = (
     import_pages,
     attachment_pages,
     citizen_pages,
+    open311,
 )
 
 

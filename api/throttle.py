@@ -41,6 +41,18 @@ LOOKUP_PER_CODE = Rule("lookup-code", 10, timedelta(minutes=15))
 # lock-out an attacker could hold against a user); per client they stop a password spray.
 SIGN_IN_PER_USERNAME = Rule("sign-in-user", 5, timedelta(minutes=5))
 SIGN_IN_PER_CLIENT = Rule("sign-in-client", 50, timedelta(minutes=15))
+# The other public endpoints: every request counts, per client address.
+FEEDBACK_PER_CLIENT = Rule("feedback-client", 20, timedelta(minutes=15))
+OPEN311_PER_CLIENT = Rule("open311-client", 300, timedelta(minutes=15))
+
+
+def every_request(*, request: Request, session: Session, rule: Rule, now: datetime) -> None:
+    """Count this request against `rule` for its client, committed at once (a refusal later
+    in the request still counts); 429 once the client is over the limit."""
+    checks = [(rule, client_key(request))]
+    refuse_if_over(session=session, checks=checks, now=now)
+    count(session=session, checks=checks, now=now)
+    session.commit()
 
 
 def client_key(request: Request) -> str:

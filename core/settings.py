@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     mail_from: str = "Đôn Đốc <dondoc@localhost>"
     mail_dir: Path | None = None
 
+    # SMS for citizens who gave only a phone (notifications/sms.py); off unless a URL is set.
+    sms_url: str = ""
+    sms_user: str = ""
+    sms_password: str = ""
+    sms_template: str = "{agency}: {message} Ma ho so {code}. Tra cuu: {link}"
+
     # Requests handled at once by one server process (api/limits.py); the rest wait their turn.
     requests_in_flight: int = Field(default=8, ge=1, le=1000)
 
@@ -71,6 +77,10 @@ class Settings(BaseSettings):
     @property
     def smtp_configured(self) -> bool:
         return bool(self.smtp_host)
+
+    @property
+    def sms_configured(self) -> bool:
+        return bool(self.sms_url)
 
 
 def _local_secret(var_dir: Path) -> str:

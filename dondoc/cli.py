@@ -80,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("--force", action="store_true", help="replace a database that holds data")
     restore.set_defaults(handler=_restore)
 
+    from dondoc import api_key_cli
+
+    api_key_cli.add_commands(commands)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(title="db commands")
     db_commands.add_parser("upgrade", help="apply all migrations").set_defaults(handler=_upgrade)

@@ -1,6 +1,7 @@
 """SQLModel tables and their API shapes; nothing else lives here."""
 
 from models.agency import Agency, AgencyCreate, AgencyPublic, AgencyUpdate
+from models.api_key import ApiKey
 from models.attachment import Attachment, AttachmentBlob, AttachmentKind, AttachmentPublic
 from models.base import metadata
 from models.calendar import CalendarDay
@@ -19,6 +20,7 @@ from models.case import (
     Complexity,
 )
 from models.escalation import EscalationStep
+from models.feedback import CaseFeedback
 from models.inspection import (
     ConclusionCreate,
     ConclusionOutcome,
@@ -69,6 +71,7 @@ __all__ = [
     "AttachmentBlob",
     "AttachmentKind",
     "AttachmentPublic",
+    "ApiKey",
     "AgencyCreate",
     "AgencyPublic",
     "AgencyUpdate",
@@ -76,6 +79,7 @@ __all__ = [
     "Case",
     "CaseCreate",
     "CaseEvent",
+    "CaseFeedback",
     "CaseEventPublic",
     "CaseKind",
     "CaseNotice",

@@ -32,6 +32,10 @@ class Notification(SQLModel, table=True):
     template: str = Field(max_length=64)
     language: str = Field(default="vi", max_length=8)
     context: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    # "email", or "sms" (the recipient is then a phone number; notifications/sms.py)
+    channel: str = Field(
+        default="email", max_length=8, sa_column_kwargs={"server_default": "email"}
+    )
     state: NotificationState = Field(default=NotificationState.pending, sa_type=String(16))
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_type=UTCDateTime)

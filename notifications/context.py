@@ -20,6 +20,11 @@ def case_url(base_url: str, case_id: int) -> str:
     return f"{base_url.rstrip('/')}/cases/{case_id}"
 
 
+def rating_url(base_url: str, code: str) -> str:
+    """Where a citizen rates their resolved case (the code prefilled)."""
+    return f"{base_url.rstrip('/')}/danh-gia?code={quote(code)}"
+
+
 def lookup_url(base_url: str, code: str) -> str:
     """Where a citizen looks the case up by its tracking code."""
     return f"{base_url.rstrip('/')}/tra-cuu?code={quote(code)}"

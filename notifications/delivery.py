@@ -18,6 +18,7 @@ from sqlmodel import Session
 from core.settings import Settings
 from models import CaseEvent, DeliveryAttempt, Notification, NotificationState
 from models.base import UTCDateTime
+from notifications import sms
 from notifications.render import RenderError, render
 from notifications.transport import Outcome, build_message, open_transport
 
@@ -61,6 +62,7 @@ class Claimed:
     recipient_name: str
     case_id: int | None
     attempts: int
+    channel: str = "email"
 
 
 def claim(*, engine: Engine, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
@@ -100,6 +102,7 @@ def claim(*, engine: Engine, now: datetime, limit: int, lease: timedelta) -> lis
                 recipient_name=row.recipient_name,
                 case_id=row.case_id,
                 attempts=row.attempts,
+                channel=row.channel,
             )
             for row in rows
         ]
@@ -229,9 +232,27 @@ def _deliver_batch(
     report: DeliveryReport,
 ) -> None:
     lost: Outcome | None = None
-    with engine.connect() as conn, open_transport(settings) as transport:
+    gateway = (
+        sms.Gateway(
+            settings.sms_url, settings.sms_user, settings.sms_password, settings.sms_template
+        )
+        if settings.sms_configured
+        else None
+    )
+    with (
+        engine.connect() as conn,
+        open_transport(settings) as transport,
+        sms.SmsTransport(gateway) as texts,
+    ):
         for item in batch:
-            if lost is None:
+            if item.channel == "sms":  # its own gateway: a broken SMTP link does not stop it
+                outcome = texts.send(
+                    notice=item.template,
+                    context=item.context,
+                    recipient=item.recipient,
+                    key=item.key,
+                )
+            elif lost is None:
                 outcome = _send_one(item, transport=transport, settings=settings, now=now)
                 if outcome.connection_lost:
                     lost = outcome

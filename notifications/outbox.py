@@ -23,6 +23,7 @@ def enqueue(
     case_id: int | None = None,
     send_after: datetime | None = None,
     language: str = "vi",
+    channel: str = "email",
 ) -> bool:
     """Add a notification unless one with this key exists; True when a row was written.
 
@@ -37,6 +38,7 @@ def enqueue(
         context=context,
         case_id=case_id,
         language=language,
+        channel=channel,
         state=NotificationState.pending,
         attempts=0,
         next_attempt_at=send_after or now,

@@ -15,6 +15,7 @@ from core.errors import Forbidden
 from models import OPEN_STATUSES, Agency, Case, User
 from workflows.cases import access
 from workflows.deadlines.overdue import overdue_condition, soon_due_condition
+from workflows.feedback import rating
 from workflows.org import agencies
 from workflows.reports.counts import count_if, event_counts, period_counts
 
@@ -49,6 +50,8 @@ class Summary:
     escalated_open: int = 0
     inspections: int = 0
     measures_by_kind: dict[str, int] = field(default_factory=dict)
+    # the citizens' ratings given in the period: responses, average_score, share_satisfied
+    satisfaction: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -153,6 +156,9 @@ def _period_summary(
     if result.resolved:
         result.on_time_rate = round(result.resolved_on_time / result.resolved, 4)
     result.transfers, result.escalations = event_counts(**scope)
+    result.satisfaction = rating.satisfaction(
+        session=session, agency_ids=agency_ids, start=start, end=end
+    )
     result.notes.append(NOTE_NO_INSPECTIONS)
     return result
 

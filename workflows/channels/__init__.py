@@ -1,0 +1,1 @@
+"""Ways in and out besides the desk: partner systems (Open311) and their API keys."""
