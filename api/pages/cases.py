@@ -68,7 +68,7 @@ def queue(request: Request, session: SessionDep, user: StaffUser, now: Now):
             c,
             overdue.urgency(case=c, now=now),
             lifecycle.available_actions(
-                session=session, case=c, actor=user, actor_agency_ids=reach
+                session=session, case=c, actor=user, now=now, actor_agency_ids=reach
             ),
         )
         for c in rows
@@ -112,7 +112,7 @@ def _case_context(session, case: Case, user: User, now: datetime, lang: str) -> 
         "urgency": overdue.urgency(case=case, now=now),
         "actions": [
             (a, action_fields(case, a))
-            for a in lifecycle.available_actions(session=session, case=case, actor=user)
+            for a in lifecycle.available_actions(session=session, case=case, actor=user, now=now)
         ],
         "choices": CHOICES,
         "notices": [

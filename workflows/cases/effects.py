@@ -97,17 +97,7 @@ def request_documents(ctx: Context) -> None:
     """A completion request (dossiers: form 02, at most as often as the policy allows) or, where
     the policy offers it, a pause while the citizen brings documents."""
     case, policy = ctx.case, ctx.policy
-    if policy.on_documents == "none":
-        raise Invalid(
-            f"a {case.kind} has no pause for missing documents in law "
-            f"({policy.source}); an agency may turn it on as a product option"
-        )
-    limit = policy.completion_requests
-    if limit is not None and case.completion_requests >= limit:
-        raise Invalid(
-            f"a {case.kind} may be asked to complete its documents {limit} time(s) only "
-            f"({policy.completion_source})"
-        )
+    _refuse(documents_refusal(case, policy, ctx.now))
     case.completion_requests += 1
     if policy.pause_is_option:
         ctx.data["product_option"] = True
@@ -122,10 +112,7 @@ def suspend(ctx: Context) -> None:
 
 def declare_complex(ctx: Context) -> None:
     case = ctx.case
-    if case.complexity != Complexity.normal:
-        raise Invalid("the complexity of this complaint was already decided")
-    if case.due_at is not None and ctx.now > case.due_at:
-        raise Invalid("complexity must be decided before the deadline it lengthens")
+    _refuse(complexity_refusal(case, ctx.policy, ctx.now))
     ctx.data["previous_due_at"] = case.due_at.isoformat() if case.due_at else None
     case.complexity = Complexity.complex
 
@@ -164,8 +151,7 @@ def documents_received(ctx: Context) -> None:
 
 def extend(ctx: Context) -> None:
     case, policy = ctx.case, ctx.policy
-    if case.due_at is not None and ctx.now > case.due_at:
-        raise Invalid("an extension is decided before the deadline it extends")
+    _refuse(extension_refusal(case, policy, ctx.now))
     complexity = ctx.fields.complexity or case.complexity
     allowed = policy.extensions_allowed(complexity)
     if case.extensions_used >= allowed:
@@ -200,16 +186,8 @@ def nothing(ctx: Context) -> None:
 
 
 def reset_date(ctx: Context) -> None:
-    case, policy, new_day = ctx.case, ctx.policy, ctx.fields.new_due_date
-    if case.date_reset_used or policy.date_resets < 1:
-        raise Invalid("the return date may be reset only once")
-    if case.due_at is not None and deadlines.local_date(ctx.now) >= deadlines.local_date(
-        case.due_at
-    ):
-        raise Invalid(
-            "the apology with a new date (form 04) is sent at the latest one day before the "
-            "deadline; the dossier is now late"
-        )
+    case, new_day = ctx.case, ctx.fields.new_due_date
+    _refuse(reset_refusal(case, ctx.policy, ctx.now))
     if case.due_at is not None and new_day <= deadlines.local_date(case.due_at):
         raise Invalid("the new return date must be later than the current one")
     if not ctx.calendar.is_working_day(new_day):
@@ -233,6 +211,57 @@ def conclude(ctx: Context) -> None:
     case.assignee_id = fields.responsible_user_id
     start_clock(case, ctx.now, "directive")
     case.reset_due_at = fields.due_at
+
+
+# The legal rules that refuse an action whatever its fields: each effect raises on its rule and
+# `lifecycle.available_actions` offers the action only when the rule says nothing.
+def documents_refusal(case: Case, policy: Policy, now: datetime) -> str | None:
+    if policy.on_documents == "none":
+        return (
+            f"a {case.kind} has no pause for missing documents in law "
+            f"({policy.source}); an agency may turn it on as a product option"
+        )
+    limit = policy.completion_requests
+    if limit is not None and case.completion_requests >= limit:
+        return (
+            f"a {case.kind} may be asked to complete its documents {limit} time(s) only "
+            f"({policy.completion_source})"
+        )
+    return None
+
+
+def complexity_refusal(case: Case, policy: Policy, now: datetime) -> str | None:
+    if case.complexity != Complexity.normal:
+        return "the complexity of this complaint was already decided"
+    if case.due_at is not None and now > case.due_at:
+        return "complexity must be decided before the deadline it lengthens"
+    return None
+
+
+def extension_refusal(case: Case, policy: Policy, now: datetime) -> str | None:
+    """Before the deadline, while the most generous complexity still leaves one (the
+    effect then checks the complexity asked for)."""
+    if case.due_at is not None and now > case.due_at:
+        return "an extension is decided before the deadline it extends"
+    if max(policy.extensions_allowed(c) for c in Complexity) <= case.extensions_used:
+        return f"policy {policy.version} allows no more extensions; {case.extensions_used} used"
+    return None
+
+
+def reset_refusal(case: Case, policy: Policy, now: datetime) -> str | None:
+    if case.date_reset_used or policy.date_resets < 1:
+        return "the return date may be reset only once"
+    if case.due_at is not None and deadlines.local_date(now) >= deadlines.local_date(case.due_at):
+        return (
+            "the apology with a new date (form 04) is sent at the latest one day before the "
+            "deadline; the dossier is now late"
+        )
+    return None
+
+
+def _refuse(reason: str | None) -> None:
+    if reason is not None:
+        raise Invalid(reason)
 
 
 # The lifecycle of DESIGN.md: action -> where from, where to, who, with which fields.

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from core.errors import Conflict, Forbidden, Invalid
-from models import OPEN_STATUSES, Case, CaseEvent, CaseKind, CaseStatus, Complexity, Role, User
+from models import OPEN_STATUSES, Case, CaseEvent, CaseKind, CaseStatus, Role, User
 from workflows.cases import citizen_notices, notices, ping_pong
 from workflows.cases import effects as e
 from workflows.cases import fields as f
@@ -127,13 +127,13 @@ TRANSITIONS: dict[str, Transition] = {
 }
 PUBLIC_ACTIONS = tuple(name for name, t in TRANSITIONS.items() if t.public)
 
-# What the case's policy must still allow for an action to be offered (the effects refuse
-# the same when called anyway).
-_POLICY_ALLOWS: dict[str, Callable[[Case, Any], bool]] = {
-    "extend": lambda case, policy: (
-        max(policy.extensions_allowed(c) for c in Complexity) > case.extensions_used
-    ),
-    "reset_date": lambda case, policy: policy.date_resets > 0 and not case.date_reset_used,
+# The legal rules that refuse an action whatever its fields (workflows/cases/effects.py):
+# the effects raise on them, available_actions leaves the action out.
+_REFUSALS: dict[str, Callable[[Case, Any, datetime], str | None]] = {
+    "request_documents": e.documents_refusal,
+    "declare_complex": e.complexity_refusal,
+    "extend": e.extension_refusal,
+    "reset_date": e.reset_refusal,
 }
 
 
@@ -142,11 +142,12 @@ def available_actions(
     session: Session,
     case: Case,
     actor: User,
+    now: datetime,
     policies: PolicySet | None = None,
     actor_agency_ids: Collection[int] | None = None,
 ) -> list[str]:
     """The public actions `actor` may take on `case` now, in the table's order: the state,
-    kind, role and agency guards of `apply`, and what the case's policy still allows.
+    kind, role and agency guards of `apply`, and the legal rules its effects refuse on.
 
     `actor_agency_ids`, the agencies a head answers for, saves a query per case when a page
     lists many cases.
@@ -161,8 +162,8 @@ def available_actions(
             continue
         if in_reach is None:
             in_reach = _in_reach(session=session, case=case, actor=actor, ids=actor_agency_ids)
-        allows = _POLICY_ALLOWS.get(name)
-        if in_reach and (allows is None or allows(case, policy)):
+        refusal = _REFUSALS.get(name)
+        if in_reach and (refusal is None or refusal(case, policy, now) is None):
             names.append(name)
     return names
 
