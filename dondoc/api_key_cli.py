@@ -18,13 +18,14 @@ def add_commands(commands) -> None:
 
 def _create(args) -> int:
     from core.errors import DomainError
+    from core.settings import get_settings
     from dondoc.cli import _upgrade
-    from models.db import session_scope
+    from models.db import engine_for, session_scope
     from workflows.channels import api_keys
 
     _upgrade(args)
     try:
-        with session_scope() as session:
+        with session_scope(engine_for(get_settings().database_url)) as session:
             row, key = api_keys.create(
                 session=session, name=args.name, agency_id=args.agency_id, now=datetime.now(UTC)
             )
@@ -39,11 +40,12 @@ def _create(args) -> int:
 
 def _revoke(args) -> int:
     from core.errors import DomainError
-    from models.db import session_scope
+    from core.settings import get_settings
+    from models.db import engine_for, session_scope
     from workflows.channels import api_keys
 
     try:
-        with session_scope() as session:
+        with session_scope(engine_for(get_settings().database_url)) as session:
             api_keys.revoke(session=session, key_id=args.key_id, now=datetime.now(UTC))
     except DomainError as error:
         print(f"refused: {error.detail}", file=sys.stderr)

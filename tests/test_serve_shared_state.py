@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from api.security import create_token
+from api.security import issue
 from migrations import upgrade
-from models import Role
+from models import Role, User
 from models.db import engine_for, session_scope
 from tests.case_factories import case_body
 from tests.conftest import empty_database
@@ -75,7 +75,11 @@ def test_a_day_off_set_through_one_process_moves_deadlines_in_the_other(
         admin_id, clerk_id = admin.id, clerk.id
 
     def bearer(user_id):
-        token = create_token(user_id=user_id, secret=SECRET, now=datetime.now(UTC), minutes=30)
+        with session_scope(engine_for(fresh_database_url)) as session:
+            user = session.get(User, user_id)
+            token = issue(
+                session=session, user=user, secret=SECRET, now=datetime.now(UTC), minutes=30
+            )
         return {"Authorization": f"Bearer {token}"}
 
     a_api, a = serve(tmp_path, fresh_database_url, "a")

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api import throttle as counters
-from api.deps import Now, SessionDep
+from api.deps import Now, SessionDep, SettingsDep
 from api.open311 import formats
 from api.routes.public import STATUS_VI
 from core.errors import DomainError, Invalid, NotFound
@@ -118,14 +118,18 @@ def get_request(
 
 
 @router.post("/requests.{fmt}")
-async def create_request(fmt: str, request: Request, session: SessionDep, now: Now) -> Response:
+async def create_request(
+    fmt: str, request: Request, session: SessionDep, settings: SettingsDep, now: Now
+) -> Response:
     form = await request.form()
     fields = {key: value for key, value in form.items() if isinstance(value, str)}
     # The intake is blocking database work: off the event loop, like a plain route.
-    return await run_in_threadpool(_create, fmt, fields, request, session, now)
+    return await run_in_threadpool(_create, fmt, fields, request, session, settings.base_url, now)
 
 
-def _create(fmt: str, fields: dict, request: Request, session: Session, now: datetime) -> Response:
+def _create(
+    fmt: str, fields: dict, request: Request, session: Session, base_url: str, now: datetime
+) -> Response:
     throttle(request=request, session=session, now=now)
     try:
         _format(fmt)
@@ -147,7 +151,7 @@ def _create(fmt: str, fields: dict, request: Request, session: Session, now: dat
             lat=fields.get("lat") or None,
             long=fields.get("long") or None,
         )
-        case = open311.submit(session=session, key=key, form=submission, now=now)
+        case = open311.submit(session=session, key=key, form=submission, now=now, base_url=base_url)
         session.commit()
     except (DomainError, ValidationError) as error:
         session.rollback()

@@ -15,7 +15,7 @@ import httpx
 from sqlalchemy import create_engine
 from sqlmodel import Session
 
-from api.security import create_token
+from api.security import issue
 from models import Role
 from tests.factories import make_agency, make_user
 
@@ -87,8 +87,8 @@ def intake_desk(url: str, secret: str) -> Desk:
         with Session(engine.execution_options(isolation_level="AUTOCOMMIT")) as session:
             agency = make_agency(session, f"UBND xã Tân Cương {uuid.uuid4().hex[:6]}")
             clerk = make_user(session, Role.clerk, agency)
-            token = create_token(
-                user_id=clerk.id, secret=secret, now=datetime.now(UTC), minutes=120
+            token = issue(
+                session=session, user=clerk, secret=secret, now=datetime.now(UTC), minutes=120
             )
             return Desk(agency.id, {"Authorization": f"Bearer {token}"})
     finally:

@@ -3,17 +3,14 @@
 from datetime import UTC, datetime, timedelta
 
 from api.deps import TOKEN_COOKIE
-from api.security import create_token
 from models import Role
 from tests.case_rows import make_case
-from tests.factories import make_agency, make_head, make_user
+from tests.factories import make_agency, make_head, make_user, session_token
 from tests.notifications.conftest import enqueue_for_case
 
 
 def _cookie(settings, user) -> dict[str, str]:
-    token = create_token(
-        user_id=user.id, secret=settings.secret_key, now=datetime.now(UTC), minutes=60
-    )
+    token = session_token(settings, user)
     return {TOKEN_COOKIE: token}
 
 

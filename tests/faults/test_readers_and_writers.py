@@ -6,17 +6,16 @@ on the order of events, not on a timing.
 """
 
 import threading
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlmodel import Session, func, select
 
 from api.deps import utcnow
-from api.security import create_token
 from models import Agency, Case, Role
 from models.db import reading, session_scope
 from tests.case_factories import at, case_body
-from tests.factories import make_agency, make_head, make_user
+from tests.factories import make_agency, make_head, make_user, session_token
 from workflows.reports import summary as reports
 
 NOW = at("2026-03-02")
@@ -29,9 +28,7 @@ def desk(client, session, settings):
     commune = make_agency(session, "UBND xã Tân Cương")
 
     def bearer(user):
-        token = create_token(
-            user_id=user.id, secret=settings.secret_key, now=datetime.now(UTC), minutes=60
-        )
+        token = session_token(settings, user)
         return {"Authorization": f"Bearer {token}"}
 
     return {

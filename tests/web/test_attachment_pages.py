@@ -8,6 +8,7 @@ from models import Attachment, Case, CaseStatus, Role
 from tests import attachment_files as files
 from tests.case_factories import act, make_case
 from tests.factories import make_agency, make_head, make_user
+from tests.web.conftest import with_csrf
 from tests.web.test_pages import sign_in
 
 NOW = datetime.now(UTC)
@@ -21,7 +22,7 @@ def test_upload_list_download_and_the_timeline(client, session, engine):
 
     uploaded = client.post(
         f"/cases/{case.id}/attachments",
-        data={"kind": "letter"},
+        data=with_csrf(client, {"kind": "letter"}),
         files={"file": ("đơn khiếu nại.pdf", files.pdf(), "application/pdf")},
         follow_redirects=True,
     )
@@ -38,7 +39,7 @@ def test_upload_list_download_and_the_timeline(client, session, engine):
 
     refused = client.post(
         f"/cases/{case.id}/attachments",
-        data={"kind": "document"},
+        data=with_csrf(client, {"kind": "document"}),
         files={"file": ("tai-lieu.pdf", b"\x7fELF\x02\x01\x01" + b"\0" * 100, "application/pdf")},
     )
     assert refused.status_code == 415 and "PDF, JPEG" in refused.text
@@ -54,7 +55,7 @@ def test_resolve_with_the_answer_attached_both_or_neither(client, session, engin
 
     refused = client.post(
         url,
-        data={"version": str(case.version), "answer": "Đã cấp giấy chứng nhận"},
+        data=with_csrf(client, {"version": str(case.version), "answer": "Đã cấp giấy chứng nhận"}),
         files={"file": ("tra-loi.pdf", b"not a pdf", "application/pdf")},
     )
     assert refused.status_code == 415
@@ -64,7 +65,7 @@ def test_resolve_with_the_answer_attached_both_or_neither(client, session, engin
 
     done = client.post(
         url,
-        data={"version": str(case.version), "answer": "Đã cấp giấy chứng nhận"},
+        data=with_csrf(client, {"version": str(case.version), "answer": "Đã cấp giấy chứng nhận"}),
         files={"file": ("tra-loi.docx", files.docx(), "application/octet-stream")},
         follow_redirects=False,
     )

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from models import Case, Role
 from tests.factories import make_agency, make_user
 from tests.register_rows import csv_text, faulty_rows, good_rows, xlsx_bytes
+from tests.web.conftest import carry_csrf
 from tests.web.test_pages import sign_in
 
 
@@ -15,6 +16,7 @@ def _count(session) -> int:
 def test_upload_check_then_confirm_the_good_rows(client, session):
     agency = make_agency(session, "UBND huyện Đại Từ")
     sign_in(client, make_user(session, Role.admin))
+    carry_csrf(client)
     good = good_rows(40, agency_ids=[agency.id])
     bad = [row for _, row, _ in faulty_rows(agency_ids=[agency.id])][:3]
     upload = {"file": ("so-theo-doi.xlsx", xlsx_bytes(good + bad), "application/octet-stream")}
@@ -43,11 +45,13 @@ def test_upload_check_then_confirm_the_good_rows(client, session):
 def test_only_administrators_and_no_path_tricks(client, session):
     agency = make_agency(session)
     sign_in(client, make_user(session, Role.head, agency))
+    carry_csrf(client)
     upload = {
         "file": ("so.csv", csv_text(good_rows(1, agency_ids=[agency.id])).encode(), "text/csv")
     }
     assert client.post("/admin/import", files=upload).status_code == 403
     sign_in(client, make_user(session, Role.admin))
+    carry_csrf(client)
     assert client.get("/admin/import/..%2F..%2Fsecret_key/rejects").status_code == 404
     assert (
         client.post("/admin/import/confirm", data={"token": "a" * 64 + ".csv"}).status_code == 404

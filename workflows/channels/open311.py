@@ -65,7 +65,9 @@ def definition(service_code: str) -> dict:
     return {"service_code": service_code, "attributes": []}
 
 
-def submit(*, session: Session, key: ApiKey, form: Submission, now: datetime) -> Case:
+def submit(
+    *, session: Session, key: ApiKey, form: Submission, now: datetime, base_url: str
+) -> Case:
     """Register the partner's request as a case of the key's agency, through the intake."""
     if form.service_code not in {kind.value for kind in PUBLIC_KINDS}:
         raise NotFound(f"no service {form.service_code!r}")
@@ -96,7 +98,7 @@ def submit(*, session: Session, key: ApiKey, form: Submission, now: datetime) ->
         }
     )
     actor = session.get(User, key.user_id)
-    return intake.intake(session=session, data=data, actor=actor, now=now).case
+    return intake.intake(session=session, data=data, actor=actor, now=now, base_url=base_url).case
 
 
 def _title(description: str) -> str:
