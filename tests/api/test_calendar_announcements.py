@@ -1,23 +1,21 @@
 """The state sector's announced days off and swaps: shipped as data, added by an admin."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import pytest
 
 from api.deps import utcnow
-from api.security import create_token
 from models import Role
 from tests.case_factories import at, case_body
-from tests.factories import make_agency, make_user
+from tests.factories import make_agency, make_user, session_token
+from tests.web.conftest import carry_csrf
 from workflows.deadlines import calendar, dates
 
 
 @pytest.fixture
 def bearer(settings):
     def headers(user):
-        token = create_token(
-            user_id=user.id, secret=settings.secret_key, now=datetime.now(UTC), minutes=60
-        )
+        token = session_token(settings, user)
         return {"Authorization": f"Bearer {token}"}
 
     return headers
@@ -87,10 +85,9 @@ def test_admin_adds_tet_2027_with_its_source(client, session, bearer):
 
 def test_calendar_page_adds_an_announcement(client, session, settings):
     admin = make_user(session, Role.admin)
-    token = create_token(
-        user_id=admin.id, secret=settings.secret_key, now=datetime.now(UTC), minutes=60
-    )
+    token = session_token(settings, admin)
     client.cookies.set("dondoc_token", token)
+    carry_csrf(client, "/calendar")
     page = client.get("/calendar")
     assert page.status_code == 200 and "Tết Dương lịch 2026" in page.text
     bad = client.post("/calendar", data={"title": "X", "source": "Y", "days_off": "31/02/2027"})

@@ -1,16 +1,15 @@
 """Notices the law requires: due steps on the case, emailed or printed as the form."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlmodel import select
 
 from api.deps import utcnow
-from api.security import create_token
 from models import CaseNotice, Notification, Role
 from notifications.render import render
 from tests.case_factories import act, at, make_case
-from tests.factories import make_agency, make_user
+from tests.factories import make_agency, make_user, session_token
 from workflows.deadlines import dates
 
 
@@ -21,9 +20,7 @@ def office(client, session, settings):
     other = make_agency(session, "UBND xã Phúc Trìu")
 
     def token(user):
-        return create_token(
-            user_id=user.id, secret=settings.secret_key, now=datetime.now(UTC), minutes=60
-        )
+        return session_token(settings, user)
 
     officer = make_user(session, Role.officer, agency)
     stranger = make_user(session, Role.officer, other)
