@@ -22,6 +22,7 @@ from sqlmodel import Session
 from api import main
 from api.deps import TOKEN_COOKIE
 from api.security import create_token
+from models import CaseNotice
 from models.db import engine_for
 from tests.api.access_matrix_expected import EXPECTED
 from tests.api.access_world import PLACES, ROLES, TEAMS, World, build
@@ -36,6 +37,7 @@ FIXED = {
     "day": "2026-12-31",
     "code": "en",
 }
+# `{notice_id}`: a fresh unsent notice of the column's case (see _fresh_notice).
 
 
 def routes() -> list[tuple[str, str, APIRoute]]:
@@ -87,15 +89,32 @@ def _open_session(settings, user_id: int, now: datetime) -> tuple[str, str]:
         return record.id, record.csrf_token
 
 
+def _fresh_notice(settings, case_id: int) -> str:
+    """An unsent notice of the column's case, new for each cell: marking one sent must not
+    change what the next cell sees."""
+    now = datetime.now(UTC)
+    with Session(engine_for(settings.database_url)) as db:
+        notice = CaseNotice(
+            case_id=case_id, kind="acceptance", due_at=now, created_at=now, channel="print"
+        )
+        db.add(notice)
+        db.commit()
+        return str(notice.id)
+
+
 def request(client, settings, world: World, role: str, method: str, path: str, kind, column):
     values = dict(FIXED)
     if "{code}" in path and path.startswith("/api"):
         values["code"] = world.cases["own"].code
+    if "/act/{action}" in path:  # each offered action has its own route; this one is the rest
+        values["action"] = "no_such_action"
     params = {}
     if kind == "?agency_id":
         params["agency_id"] = target(world, kind, column)
     elif kind:
         values[kind] = target(world, kind, column)
+    if "{notice_id}" in path:
+        values["notice_id"] = _fresh_notice(settings, world.cases[column].id)
     url = path.format(**values)
     headers = {}
     if role != "anonymous":
