@@ -102,7 +102,13 @@ def _case_context(session, case: Case, user: User, now: datetime, lang: str) -> 
         "assignee": people.get(case.assignee_id),
         "timeline": timeline,
         "people": people,
-        "deadline": explanation.explain(session=session, case=case, now=now, lang=lang),
+        "deadline": explanation.explain(
+            session=session,
+            case=case,
+            now=now,
+            lang=lang,
+            gettext=i18n.translations(lang).gettext,
+        ),
         "urgency": urgency(case, now),
         "actions": [(a, ACTION_FIELDS.get(a, [])) for a in allowed_actions(case, user)],
         "agencies": list(

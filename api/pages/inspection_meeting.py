@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from api.deps import Now, SessionDep
+from api.i18n import N_
 from api.pages.inspections import FormError, form_day_end, form_id, form_text, validation_text
 from api.pages.web import (
     LOCAL_TZ,
@@ -22,6 +23,7 @@ from api.pages.web import (
     PageUser,
     error_text,
     local_time,
+    page_label,
     page_translator,
     redirect,
     render,
@@ -116,19 +118,21 @@ def meeting(
 def _conclusion_data(form) -> ConclusionCreate:
     outcome = form_text(form, "outcome")
     if outcome not in set(ConclusionOutcome):
-        raise FormError("insp.form.outcome")
+        raise FormError(N_("Choose an outcome: close the case or give a directive."))
     text = form_text(form, "text")
     if not text:
-        raise FormError("insp.form.text")
+        raise FormError(N_("Write the conclusion."))
     version = form_text(form, "version")
     directive = {}
     if outcome == ConclusionOutcome.directive:  # the directive fields of a closing are ignored
         directive = {
-            "responsible_user_id": form_id(form, "responsible_user_id", "insp.form.responsible"),
-            "due_at": form_day_end(form, "due_date", "insp.form.due_date"),
+            "responsible_user_id": form_id(
+                form, "responsible_user_id", N_("A directive needs a responsible person.")
+            ),
+            "due_at": form_day_end(form, "due_date", N_("A directive needs a deadline (a date).")),
         }
     return ConclusionCreate(
-        case_id=form_id(form, "case_id", "insp.form.case"),
+        case_id=form_id(form, "case_id", N_("Which case? None was given.")),
         outcome=outcome,
         text=text,
         version=int(version) if version.isdigit() else None,
@@ -138,23 +142,29 @@ def _conclusion_data(form) -> ConclusionCreate:
 
 def _conflict_text(request: Request, session, inspection: Inspection, case_id, exc) -> str:
     """Why nothing was written: concluded already at this meeting, or changed meanwhile."""
-    t = page_translator(request)
+    _ = page_translator(request)
     if exc is None or exc.code == "insp.already_concluded":
         rows = inspection_views.conclusions(session=session, inspection=inspection)
         for row in rows:
             if row.conclusion.case_id == case_id:
-                return t(
-                    "insp.double",
+                return _(
+                    "Case %(code)s was already concluded at this meeting (%(outcome)s, recorded"
+                    " by %(who)s at %(at)s). A second conclusion was not recorded.",
                     code=row.code,
-                    outcome=t(f"insp.outcome.{row.conclusion.outcome}"),
+                    outcome=page_label(request, "insp.outcome", row.conclusion.outcome),
                     who=row.author_name,
                     at=local_time(row.conclusion.created_at),
                 )
-        return error_text(request, exc) if exc else t("insp.form.bad")
+        return error_text(request, exc) if exc else _("Not recorded: invalid input.")
     case = session.get(Case, case_id) if case_id is not None else None
     if case is None:
         return error_text(request, exc)
-    return t("insp.stale", code=case.code, status=t(f"status.{case.status}"))
+    return _(
+        "Case %(code)s changed after this page was opened (now: %(status)s). Nothing was"
+        " recorded; the page shows the case as it is now: check it and record again.",
+        code=case.code,
+        status=page_label(request, "status", case.status),
+    )
 
 
 @router.post("/inspections/{inspection_id}/conclusions")
@@ -197,16 +207,16 @@ async def conclude(
 def _measure_data(form) -> MeasureCreate:
     kind, _, ident = form_text(form, "target").partition(":")
     if kind not in ("agency", "user") or not ident.isdigit():
-        raise FormError("insp.form.target")
+        raise FormError(N_("Choose the unit or official the measure is against."))
     measure = form_text(form, "measure")
     if measure not in set(MeasureKind):
-        raise FormError("insp.form.measure")
+        raise FormError(N_("Choose the measure."))
     text = form_text(form, "text")
     if not text:
-        raise FormError("insp.form.measure_text")
+        raise FormError(N_("Write what the measure says."))
     due_at = form_day_end(form, "due_date", None)
     if measure == MeasureKind.explanation_report and due_at is None:
-        raise FormError("insp.form.report_due")
+        raise FormError(N_("An explanation report needs a due date."))
     return MeasureCreate(
         target={f"{kind}_id": int(ident)}, measure=measure, text=text, due_at=due_at
     )

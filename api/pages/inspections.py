@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 
 from api.deps import Now, SessionDep
+from api.i18n import N_
 from api.pages.web import LOCAL_TZ, error_text, page_roles, page_translator, redirect, render
 from core.errors import DomainError
 from models import InspectionCreate, InspectionKind, Role, User
@@ -25,7 +26,7 @@ TeamMember = Annotated[User, Depends(page_roles(*inspections.CREATOR_ROLES, Role
 
 
 class FormError(Exception):
-    """A form the page cannot turn into a request: `key` is the message in api/i18n.py."""
+    """A form the page cannot turn into a request: `key` is the message (an English msgid)."""
 
     def __init__(self, key: str):
         super().__init__(key)
@@ -51,7 +52,7 @@ def form_day_end(form, name: str, missing: str | None) -> datetime | None:
     try:
         return deadlines.end_of_day(date.fromisoformat(value))
     except ValueError:
-        raise FormError(missing or "insp.form.bad_date") from None
+        raise FormError(missing or N_("Not a valid date.")) from None
 
 
 def validation_text(exc: ValidationError) -> str:
@@ -64,12 +65,12 @@ def _plan_data(form) -> InspectionCreate:
     try:
         meeting_at = datetime.fromisoformat(value).replace(tzinfo=LOCAL_TZ)
     except ValueError:
-        raise FormError("insp.form.meeting_at") from None
+        raise FormError(N_("Give the meeting's date and time.")) from None
     title = form_text(form, "title")
     if not title:
-        raise FormError("insp.form.title")
-    agency_id = form_id(form, "agency_id", "insp.form.agency")
-    leader_id = form_id(form, "leader_id", "insp.form.leader")
+        raise FormError(N_("Give the inspection a title."))
+    agency_id = form_id(form, "agency_id", N_("Choose the agency to inspect."))
+    leader_id = form_id(form, "leader_id", N_("Choose the team leader."))
     others = [int(v) for v in form.getlist("member_ids") if str(v).isdigit()]
     return InspectionCreate(
         agency_id=agency_id,

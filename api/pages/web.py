@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from api import i18n
 from api.deps import TOKEN_COOKIE, SessionDep, SettingsDep
+from api.labels import label, labels
 from api.security import user_id_from_token
 from models import Case, Role, User
 from models.base import Id
@@ -49,6 +51,42 @@ def percent(value: float | None) -> str:
 templates.env.filters["local_time"] = local_time
 templates.env.filters["local_date"] = local_date
 templates.env.filters["percent"] = percent
+
+
+# gettext for the templates (`_()`, `{% trans %}`, `pgettext()`), installed once: each call
+# looks up the request's `lang` in the template context, so concurrent requests in two
+# languages share the one environment safely (installing a language per request would
+# rewrite the environment's globals under the other threads' feet).
+@pass_context
+def _gettext(context, message: str) -> str:
+    return i18n.translations(context.get("lang", "vi")).gettext(message)
+
+
+@pass_context
+def _ngettext(context, singular: str, plural: str, n: int) -> str:
+    return i18n.translations(context.get("lang", "vi")).ngettext(singular, plural, n)
+
+
+@pass_context
+def _pgettext(context, msgctxt: str, message: str) -> str:
+    return i18n.translations(context.get("lang", "vi")).pgettext(msgctxt, message)
+
+
+@pass_context
+def _npgettext(context, msgctxt: str, singular: str, plural: str, n: int) -> str:
+    return i18n.translations(context.get("lang", "vi")).npgettext(msgctxt, singular, plural, n)
+
+
+@pass_context
+def _label(context, group: str, value: object, **values) -> str:
+    return label(context.get("lang", "vi"), group, value, **values)
+
+
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
+)
+templates.env.globals["label"] = _label
 
 
 def optional_user(request: Request, session: SessionDep, settings: SettingsDep) -> User | None:
@@ -104,11 +142,11 @@ def render(
     user: User | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """Render a template with the language, translator and user every layout needs."""
+    """Render a template with the language (which picks the catalogue) and the user."""
     from core.settings import get_settings
 
     lang = i18n.language(request, get_settings().language)
-    full = {"lang": lang, "t": i18n.translator(lang), "user": user, "request": request}
+    full = {"lang": lang, "user": user, "request": request}
     full.update(context or {})
     response = templates.TemplateResponse(request, name, full, status_code=status_code)
     if request.query_params.get("lang") in i18n.LANGUAGES:
@@ -120,19 +158,28 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def page_translator(request: Request) -> Callable[..., str]:
-    """`t` in the request's language, for messages a page module builds itself."""
+def page_language(request: Request) -> str:
     from core.settings import get_settings
 
-    return i18n.translator(i18n.language(request, get_settings().language))
+    return i18n.language(request, get_settings().language)
+
+
+def page_translator(request: Request) -> Callable[..., str]:
+    """`_(message, **values)` in the request's language, for texts a page module builds."""
+    return i18n.translator(page_language(request))
+
+
+def page_label(request: Request, group: str, value: object, **values) -> str:
+    """The words for a stored value (a status, an outcome…) in the request's language."""
+    return label(page_language(request), group, value, **values)
 
 
 def error_text(request: Request, exc: Exception) -> str:
-    """A domain error in the page's language: its `code` translated (`err.<code>`) when the
-    catalogue has it, else the domain's own words."""
+    """A domain error in the page's language: the words for its `code` when there are some,
+    else the domain's own words."""
     code = getattr(exc, "code", None)
-    if code and f"err.{code}" in i18n.MESSAGES:
-        return page_translator(request)(f"err.{code}")
+    if code and code in labels(page_language(request))["error"]:
+        return page_label(request, "error", code)
     return getattr(exc, "detail", str(exc))
 
 
@@ -148,8 +195,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(PageNotFound)
     async def _not_found(request: Request, _exc: PageNotFound):
-        return render(request, "error.html", {"message_key": "err.not_found"}, status_code=404)
+        return render(
+            request, "error.html", {"message_key": i18n.N_("Not found.")}, status_code=404
+        )
 
     @app.exception_handler(PageForbidden)
     async def _forbidden(request: Request, _exc: PageForbidden):
-        return render(request, "error.html", {"message_key": "err.forbidden"}, status_code=403)
+        return render(
+            request,
+            "error.html",
+            {"message_key": i18n.N_("You may not see this page.")},
+            status_code=403,
+        )

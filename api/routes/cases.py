@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, Header, Query, Response, status
 from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import select
 
+from api import i18n
 from api.deps import CurrentCase, CurrentUser, Now, SessionDep
 from core.errors import Invalid, NotFound
 from models import CaseCreate, CaseEvent, CaseEventPublic, CaseKind, CasePublic, CaseStatus
@@ -140,4 +141,5 @@ def list_events(case: CurrentCase, session: SessionDep) -> list[CaseEventPublic]
 def explain_deadline(
     case: CurrentCase, session: SessionDep, now: Now, lang: Literal["vi", "en"] = "vi"
 ) -> dict[str, Any]:
-    return explanation.explain(session=session, case=case, now=now, lang=lang)
+    gettext = i18n.translations(lang).gettext
+    return explanation.explain(session=session, case=case, now=now, lang=lang, gettext=gettext)

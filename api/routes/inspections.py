@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from api import i18n
 from api.deps import CurrentUser, Now, SessionDep, require_roles
 from models import (
     ConclusionCreate,
@@ -37,7 +38,10 @@ StatisticsReader = Annotated[User, Depends(require_roles(Role.inspector, Role.ad
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
     autoescape=select_autoescape(["html"]),
+    extensions=["jinja2.ext.i18n"],
 )
+# The printed agenda is an official document: always Vietnamese, its words in the catalogue.
+_templates.install_gettext_translations(i18n.translations("vi"), newstyle=True)  # type: ignore[attr-defined]
 
 
 def _local_date(value: datetime) -> str:

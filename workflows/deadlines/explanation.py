@@ -1,5 +1,6 @@
-"""How a case's due date was computed, in words a citizen can read (Vietnamese or English)."""
+"""How a case's due date was computed, in words a citizen can read (the caller's gettext)."""
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -11,60 +12,43 @@ from workflows.deadlines import dates as deadlines
 from workflows.deadlines import policies as policy_data
 from workflows.deadlines.policies import PolicySet
 
-WORDS = {
-    "vi": {
-        "days": "ngày",
-        "working_days": "ngày làm việc",
-        "accept": "thụ lý",
-        "resolve": "giải quyết",
-        "receipt": "ngày tiếp nhận",
-        "transfer": "ngày nhận đơn chuyển đến",
-        "acceptance": "ngày thụ lý",
-        "restart": "ngày nhận đủ hồ sơ (tính lại từ đầu)",
-        "reopen": "ngày mở lại",
-        "directive": "ngày có kết luận kiểm tra",
-        "start": "Bắt đầu tính từ {event} {day}; ngày bắt đầu không tính.",
-        "rule": "Quy định {title} ({version}): {phase} trong {amount} {unit} — {source}.",
-        "ext": "Gia hạn lần {n}: thêm {units} {unit} ({reason}).",
-        "pause": "Tạm dừng từ {start} đến {end}: {units} {unit} không tính.",
-        "paused_now": (
-            "Đang tạm dừng từ {start} (chờ công dân bổ sung): hạn sẽ lùi theo thời gian chờ."
+
+def _words(_: Callable[[str], str]) -> dict[str, str]:
+    """The explanation's sentences through the caller's `gettext` (English msgids; the
+    catalogue lives with the pages, in api/locale)."""
+    return {
+        "days": _("days"),
+        "working_days": _("working days"),
+        "accept": _("accept"),
+        "resolve": _("resolve"),
+        "receipt": _("the day of receipt"),
+        "transfer": _("the day the transferred case arrived"),
+        "acceptance": _("the day of acceptance"),
+        "restart": _("the day the complete documents arrived (clock restarted)"),
+        "reopen": _("the day of reopening"),
+        "directive": _("the day of the inspection conclusion"),
+        "start": _("Counted from %(event)s %(day)s; the starting day is not counted."),
+        "rule": _(
+            "Rule %(title)s (%(version)s): %(phase)s within %(amount)s %(unit)s — %(source)s."
         ),
-        "off": "Các ngày nghỉ được bỏ qua: {days}.",
-        "moved": (
-            "Ngày cuối {nominal} là ngày nghỉ ({reason}) nên hạn chuyển sang ngày làm việc"
-            " tiếp theo."
+        "ext": _("Extension %(n)s: %(units)s more %(unit)s (%(reason)s)."),
+        "pause": _("Paused from %(start)s to %(end)s: %(units)s %(unit)s not counted."),
+        "paused_now": _(
+            "Paused since %(start)s (waiting for the citizen): the date moves by the wait."
         ),
-        "reset": "Ngày hẹn trả đã được hẹn lại (một lần) kèm thư xin lỗi: {day}.",
-        "due": "Hạn: 17 giờ 00 ngày {day}.",
-        "none": "Hồ sơ đã kết thúc; không còn thời hạn đang chạy.",
-    },
-    "en": {
-        "days": "days",
-        "working_days": "working days",
-        "accept": "accept",
-        "resolve": "resolve",
-        "receipt": "the day of receipt",
-        "transfer": "the day the transferred case arrived",
-        "acceptance": "the day of acceptance",
-        "restart": "the day the complete documents arrived (clock restarted)",
-        "reopen": "the day of reopening",
-        "directive": "the day of the inspection conclusion",
-        "start": "Counted from {event} {day}; the starting day is not counted.",
-        "rule": "Rule {title} ({version}): {phase} within {amount} {unit} — {source}.",
-        "ext": "Extension {n}: {units} more {unit} ({reason}).",
-        "pause": "Paused from {start} to {end}: {units} {unit} not counted.",
-        "paused_now": "Paused since {start} (waiting for the citizen): the date moves by the wait.",
-        "off": "Days off skipped: {days}.",
-        "moved": (
-            "The last day {nominal} is a day off ({reason}), so the deadline moves to the next"
+        "off": _("Days off skipped: %(days)s."),
+        "moved": _(
+            "The last day %(nominal)s is a day off (%(reason)s), so the deadline moves to the next"
             " working day."
         ),
-        "reset": "The return date was reset (once) with an apology: {day}.",
-        "due": "Due: 17:00 on {day}.",
-        "none": "The case is finished; no deadline is running.",
-    },
-}
+        "reset": _("The return date was reset (once) with an apology: %(day)s."),
+        "due": _("Due: 17:00 on %(day)s."),
+        "none": _("The case is finished; no deadline is running."),
+    }
+
+
+def _fill(text: str, **values: Any) -> str:
+    return text % values
 
 
 def _d(day: date) -> str:
@@ -76,11 +60,13 @@ def explain(
     session: Session,
     case: Case,
     now: datetime,
-    lang: str = "vi",
+    lang: str,
+    gettext: Callable[[str], str],
     policies: PolicySet | None = None,
 ) -> dict[str, Any]:
-    """The structure behind GET /cases/{id}/deadline."""
-    words = WORDS["en" if lang == "en" else "vi"]
+    """The structure behind GET /cases/{id}/deadline, in words through `gettext` (the
+    translation of `lang`; holiday names come from `holidays` in `lang`)."""
+    words = _words(gettext)
     policy = (policies or policy_data.default()).version(case.policy_version)
     clock = deadlines.clock_for(case=case, policy=policy)
     out: dict[str, Any] = {
@@ -107,8 +93,9 @@ def explain(
     extensions = [e for e in events if e.action == "extend"]
     pauses = [e for e in events if e.action == "documents_received" and "paused_units" in e.data]
     lines = [
-        words["start"].format(event=words[case.clock_event], day=_d(start_day)),
-        words["rule"].format(
+        _fill(words["start"], event=words[case.clock_event], day=_d(start_day)),
+        _fill(
+            words["rule"],
             title=policy.title,
             version=policy.version,
             phase=words[clock.phase],
@@ -119,8 +106,12 @@ def explain(
     ]
     for n, event in enumerate(extensions, start=1):
         lines.append(
-            words["ext"].format(
-                n=n, units=event.data.get("units"), unit=unit_word, reason=event.data.get("reason")
+            _fill(
+                words["ext"],
+                n=n,
+                units=event.data.get("units"),
+                unit=unit_word,
+                reason=event.data.get("reason"),
             )
         )
     pause_items = []
@@ -130,27 +121,29 @@ def explain(
         units = event.data["paused_units"]
         pause_items.append({"from": start, "to": end, "units": units})
         lines.append(
-            words["pause"].format(start=_d(start), end=_d(end), units=units, unit=unit_word)
+            _fill(words["pause"], start=_d(start), end=_d(end), units=units, unit=unit_word)
         )
     if case.paused_at is not None:
-        lines.append(words["paused_now"].format(start=_d(deadlines.local_date(case.paused_at))))
+        lines.append(_fill(words["paused_now"], start=_d(deadlines.local_date(case.paused_at))))
     if clock.step.unit == "working_days":
-        skipped = cal.days_off_between(start_day + timedelta(days=1), last, lang)
+        skipped = cal.days_off_between(start_day + timedelta(days=1), last, lang, gettext)
     else:
-        skipped = cal.days_off_between(moved_from, last, lang) if moved_from else []
+        skipped = cal.days_off_between(moved_from, last, lang, gettext) if moved_from else []
     if skipped:
         listed = ", ".join(f"{_d(date.fromisoformat(s['date']))} ({s['reason']})" for s in skipped)
-        lines.append(words["off"].format(days=listed))
+        lines.append(_fill(words["off"], days=listed))
     if moved_from is not None:
         lines.append(
-            words["moved"].format(
-                nominal=_d(moved_from), reason=cal.day_off_reason(moved_from, lang)
+            _fill(
+                words["moved"],
+                nominal=_d(moved_from),
+                reason=cal.day_off_reason(moved_from, lang, gettext),
             )
         )
     if case.reset_due_at is not None and clock.phase == "resolve":
-        lines.append(words["reset"].format(day=_d(deadlines.local_date(case.reset_due_at))))
+        lines.append(_fill(words["reset"], day=_d(deadlines.local_date(case.reset_due_at))))
         last = deadlines.local_date(case.reset_due_at)
-    lines.append(words["due"].format(day=_d(last)))
+    lines.append(_fill(words["due"], day=_d(last)))
     return {
         **out,
         "phase": clock.phase,
