@@ -149,6 +149,19 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
             "inspections": pgettext("menu", "Inspections"),
         },
         "error": {
+            "case.assignee_invalid": _(
+                "The assignee must be an active officer or head of the case's agency."
+            ),
+            "case.no_extension_left": _("No extension is left for this case under its rule."),
+            "case.reset_once": _("The return date may be reset only once."),
+            "case.reset_not_later": _("The new return date must be later than the current one."),
+            "case.reset_not_working_day": _("The new return date must be a working day."),
+            "case.already_closed": _("The case is already closed."),
+            "case.agency_gone": _("The receiving agency does not exist or was dissolved."),
+            "case.same_agency": _("The case is already at that agency."),
+            "case.fields_invalid": _("Some fields are missing or invalid."),
+            "case.not_applicable": _("This action does not apply to the case as it is now."),
+            "case.not_allowed": _("You may not do this on this case."),
             "insp.no_agency": _("No such agency."),
             "insp.member_twice": _("A member is listed twice."),
             "insp.leader_not_member": _("The leader must be a member of the team."),

@@ -8,7 +8,7 @@ from sqlmodel import or_, select
 
 from api import i18n
 from api.deps import Now, SessionDep
-from api.pages.web import PageCase, PageUser, page_roles, redirect, render
+from api.pages.web import PageCase, PageUser, error_text, page_roles, redirect, render
 from core.errors import Conflict, DomainError
 from models import OPEN_STATUSES, Agency, Case, CaseEvent, Notification, Role, User
 from workflows.cases import access, lifecycle
@@ -160,6 +160,6 @@ async def act(
     fresh = session.get(Case, case.id)
     lang = i18n.language(request)
     context = _case_context(session, fresh, user, now, lang)
-    context["error"] = "conflict" if isinstance(error, Conflict) else error.detail
+    context["error"] = "conflict" if isinstance(error, Conflict) else error_text(request, error)
     context["failed_action"] = action
     return render(request, "case.html", context, user=user, status_code=status)

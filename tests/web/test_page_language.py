@@ -65,3 +65,18 @@ def test_two_languages_at_once_each_get_their_own(client, session):
         or ("<h1>Case queue</h1>" in text) != (lang == "en")
     ]
     assert wrong == []
+
+
+def test_a_refused_action_is_explained_in_the_page_language(client, session, engine):
+    agency = make_agency(session, "UBND xã Quyết Thắng")
+    clerk = make_user(session, Role.clerk, agency)
+    officer = make_user(session, Role.officer, agency)
+    case = make_case(engine, clerk, agency, now=at("2026-02-12"))
+    sign_in(client, officer)
+    form = {"version": str(case.version), "agency_id": str(agency.id), "reason": "Nhầm"}
+    vi = client.post(f"/cases/{case.id}/act/transfer", data=form)
+    assert vi.status_code == 422
+    assert "Chuyển đơn: Hồ sơ đã thuộc cơ quan này." in vi.text
+    en = client.post(f"/cases/{case.id}/act/transfer?lang=en", data=form)
+    assert "Transfer: The case is already at that agency." in en.text
+    assert "already at that agency" not in vi.text
