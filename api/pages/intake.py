@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from sqlmodel import select
 
 from api.deps import Now, SessionDep, SettingsDep
-from api.pages.web import PageCase, PageUser, page_roles, redirect, render
+from api.pages.web import PageCase, PageUser, error_text, page_roles, redirect, render
 from core.errors import DomainError
 from models import OPEN_STATUSES, Agency, Case, CaseCreate, CaseKind, Channel, Role, User
 from workflows.cases import access, intake
@@ -96,7 +96,7 @@ async def intake_submit(request: Request, session: SessionDep, user: DeskUser, n
         return _form(request, session, user, values, message, 422)
     except DomainError as exc:
         session.rollback()
-        return _form(request, session, user, values, exc.detail, exc.status_code)
+        return _form(request, session, user, values, error_text(request, exc), exc.status_code)
     return redirect(f"/cases/{result.case.id}/receipt")
 
 

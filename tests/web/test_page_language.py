@@ -80,3 +80,22 @@ def test_a_refused_action_is_explained_in_the_page_language(client, session, eng
     en = client.post(f"/cases/{case.id}/act/transfer?lang=en", data=form)
     assert "Transfer: The case is already at that agency." in en.text
     assert "already at that agency" not in vi.text
+
+
+def test_intake_refusal_in_the_page_language(client, session):
+    own, other = make_agency(session, "UBND xã Phúc Xuân"), make_agency(session, "UBND xã Phúc Hà")
+    sign_in(client, make_user(session, Role.clerk, own))
+    form = {
+        "kind": "complaint",
+        "channel": "in_person",
+        "agency_id": str(other.id),
+        "title": "Chậm cấp giấy phép xây dựng",
+        "description": "",
+        "citizen_name": "Nguyễn Văn Bình",
+        "citizen_phone": "0912 345 001",
+    }
+    vi = client.post("/cases/new", data=form)
+    assert vi.status_code == 403
+    assert "Bạn chỉ được tiếp nhận hồ sơ cho cơ quan của mình." in vi.text
+    en = client.post("/cases/new?lang=en", data=form)
+    assert "You may register cases only for your own agency." in en.text
