@@ -50,6 +50,10 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
             "withdraw": _("Withdrawn by the citizen"),
             "conclude": _("Inspection conclusion"),
             "reorganise": _("Agency reorganised"),
+            "reminder": _("Deadline reminder"),
+            "escalation": _("Escalated to a higher level"),
+            "escalation_acknowledged": _("Escalation acknowledged"),
+            "flagged_for_inspection": _("Flagged for inspection"),
         },
         "field": {
             "note": _("Note"),

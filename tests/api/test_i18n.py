@@ -82,7 +82,21 @@ def test_catalogue_holds_every_text_of_the_templates_and_the_code(tmp_path):
         ("complexity", list(Complexity)),
         ("role", list(Role)),
         ("home", list(Role)),
-        ("action", ["receive", *lifecycle.PUBLIC_ACTIONS]),
+        # the timeline shows every event's action: the lifecycle's, and those the sweep,
+        # inspections and reorganisation record
+        (
+            "action",
+            [
+                "receive",
+                *lifecycle.PUBLIC_ACTIONS,
+                "conclude",
+                "reorganise",
+                "reminder",
+                "escalation",
+                "escalation_acknowledged",
+                "flagged_for_inspection",
+            ],
+        ),
         ("insp.kind", list(InspectionKind)),
         ("insp.outcome", list(ConclusionOutcome)),
         ("measure", list(MeasureKind)),
