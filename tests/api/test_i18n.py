@@ -20,6 +20,7 @@ from models import (
     Role,
 )
 from workflows.cases import lifecycle
+from workflows.reports import summary
 
 ROOT = Path(__file__).resolve().parents[2]
 POT = i18n.LOCALE_DIR / "messages.pot"
@@ -100,6 +101,8 @@ def test_catalogue_holds_every_text_of_the_templates_and_the_code(tmp_path):
         ("insp.kind", list(InspectionKind)),
         ("insp.outcome", list(ConclusionOutcome)),
         ("measure", list(MeasureKind)),
+        ("age", [key for key, _, _ in summary.AGE_BUCKETS]),
+        ("note", [summary.NOTE_NO_INSPECTIONS]),
     ],
 )
 def test_every_stored_value_a_page_shows_has_words(group, values):
