@@ -130,3 +130,16 @@ def test_a_fuzzy_translation_shows_the_english(tmp_path):
     assert gettext("Case queue") == "Case queue"
     assert gettext("Reports") == "Báo cáo"
     assert i18n.translations("vi").gettext("Case queue") == "Hồ sơ cần xử lý"
+
+
+def test_no_template_calls_the_old_key_translator():
+    """`t('nav.queue')` is gone: a template still calling it would fail to render."""
+    import re
+
+    calls = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "api" / "templates").rglob("*.html"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"(?<![\w.])t\(", line)
+    ]
+    assert calls == []
