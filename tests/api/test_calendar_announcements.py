@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from api.deps import utcnow
+from api.i18n import translations
 from api.security import create_token
 from models import Role
 from tests.case_factories import at, case_body
@@ -101,4 +102,9 @@ def test_calendar_page_adds_an_announcement(client, session, settings):
         follow_redirects=False,
     )
     assert done.status_code == 303
-    assert calendar.load(session=session).day_off_reason(date(2027, 3, 5)) == "Nghỉ của tỉnh"
+    assert (
+        calendar.load(session=session).day_off_reason(
+            date(2027, 3, 5), "vi", translations("vi").gettext
+        )
+        == "Nghỉ của tỉnh"
+    )
