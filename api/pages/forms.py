@@ -13,6 +13,7 @@ A page that is no form (a GET refused by the domain) is the error page with the 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -208,8 +209,11 @@ async def show_again(request: Request, path: str, failed: FormFailure) -> Respon
     with `failed` for it to show; answered with the refusal's status."""
     drop = ("endpoint", "route", "path_params")
     scope: dict[str, Any] = {k: v for k, v in request.scope.items() if k not in drop}
+    # Only the language of the request carries over to the page shown again.
+    lang = request.query_params.get("lang")
+    query = urlencode({"lang": lang}).encode() if lang else b""
     scope.update(
-        method="GET", path=path, raw_path=path.encode(), query_string=b"", **{FAILURE_KEY: failed}
+        method="GET", path=path, raw_path=path.encode(), query_string=query, **{FAILURE_KEY: failed}
     )
     scope["headers"] = [
         (k, v) for k, v in request.scope["headers"] if k not in (b"content-type", b"content-length")

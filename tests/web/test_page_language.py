@@ -35,11 +35,11 @@ def test_case_page_explains_the_deadline_in_the_page_language(client, session, e
     case = make_case(engine, clerk, agency, now=at("2026-02-12"))
     sign_in(client, officer)
     vi = client.get(f"/cases/{case.id}").text
-    assert "Hạn: 17 giờ 00 ngày 05/03/2026." in vi
+    assert "Hạn: hết ngày 05/03/2026 (24 giờ 00, Bộ luật Dân sự 2015 Điều 148.6)." in vi
     assert "Các ngày nghỉ được bỏ qua:" in vi and "(thứ Bảy)" in vi and "Tết Nguyên Đán" in vi
     assert ">Đã tiếp nhận</strong>" in vi and "<dt>Loại đơn</dt><dd>Khiếu nại</dd>" in vi
     en = client.get(f"/cases/{case.id}?lang=en").text
-    assert "Due: 17:00 on 05/03/2026." in en
+    assert "Due: the end of 05/03/2026 (24:00, Civil Code 2015 Art. 148.6)." in en
     assert "Days off skipped:" in en and "(Saturday)" in en and "Lunar New Year" in en
     assert ">Received</strong>" in en and "<dt>Kind</dt><dd>Complaint</dd>" in en
 
