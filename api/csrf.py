@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from api.csrf_token import FIELD, CsrfRefused, check
 from api.deps import SAFE_METHODS, TOKEN_COOKIE, SessionDep, SettingsDep
+from api.i18n import N_
 from api.security import signed_in
 
 __all__ = ["FIELD", "CsrfRefused", "check", "csrf_field", "install", "protect"]
@@ -86,4 +87,14 @@ def install(app: FastAPI, templates_env) -> None:
     async def _refused(request: Request, _exc: CsrfRefused):
         from api.pages.web import render
 
-        return render(request, "error.html", {"message_key": "err.csrf"}, status_code=403)
+        return render(
+            request,
+            "error.html",
+            {
+                "message_key": N_(
+                    "The form expired or was not sent from this site. "
+                    "Reload the page and try again."
+                )
+            },
+            status_code=403,
+        )

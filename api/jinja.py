@@ -4,7 +4,10 @@ from datetime import datetime
 from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
+from api import i18n
+from api.labels import label
 from core.clock import LOCAL_TZ
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -31,3 +34,39 @@ def percent(value: float | None) -> str:
 templates.env.filters.update(
     local_time=local_time, local_date=local_date, local_datetime=local_datetime, percent=percent
 )
+
+
+# gettext for the templates (`_()`, `{% trans %}`, `pgettext()`), installed once: each call
+# looks up the request's `lang` in the template context, so concurrent requests in two
+# languages share the one environment safely (installing a language per request would
+# rewrite the environment's globals under the other threads' feet).
+@pass_context
+def _gettext(context, message: str) -> str:
+    return i18n.translations(context.get("lang", "vi")).gettext(message)
+
+
+@pass_context
+def _ngettext(context, singular: str, plural: str, n: int) -> str:
+    return i18n.translations(context.get("lang", "vi")).ngettext(singular, plural, n)
+
+
+@pass_context
+def _pgettext(context, msgctxt: str, message: str) -> str:
+    return i18n.translations(context.get("lang", "vi")).pgettext(msgctxt, message)
+
+
+@pass_context
+def _npgettext(context, msgctxt: str, singular: str, plural: str, n: int) -> str:
+    return i18n.translations(context.get("lang", "vi")).npgettext(msgctxt, singular, plural, n)
+
+
+@pass_context
+def _label(context, group: str, value: object, **values) -> str:
+    return label(context.get("lang", "vi"), group, value, **values)
+
+
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
+)
+templates.env.globals["label"] = _label

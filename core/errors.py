@@ -4,8 +4,8 @@
 class DomainError(Exception):
     """A request the domain refuses; nothing was written.
 
-    `code`, where given, is a stable key the web pages translate (`err.<code>` in
-    api/i18n.py); the JSON API answers with `detail` alone.
+    `code`, where given, is a stable key the web pages translate (the "error" group of
+    api/labels.py); the JSON API answers with `detail` alone.
     """
 
     status_code = 422

@@ -19,11 +19,11 @@ def add_commands(commands) -> None:
 def _create(args) -> int:
     from core.errors import DomainError
     from core.settings import get_settings
-    from dondoc.cli import _upgrade
+    from migrations import upgrade
     from models.db import engine_for, session_scope
     from workflows.channels import api_keys
 
-    _upgrade(args)
+    upgrade(get_settings().database_url)
     try:
         with session_scope(engine_for(get_settings().database_url)) as session:
             row, key = api_keys.create(

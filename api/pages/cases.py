@@ -108,7 +108,9 @@ def _case_context(session, case: Case, user: User, now: datetime, lang: str) -> 
         "assignee": people.get(case.assignee_id),
         "timeline": timeline,
         "people": people,
-        "deadline": explanation.explain(session=session, case=case, now=now, lang=lang),
+        "deadline": explanation.explain(
+            session=session, case=case, now=now, lang=lang, gettext=i18n.translations(lang).gettext
+        ),
         "urgency": overdue.urgency(case=case, now=now),
         "actions": [
             (a, action_fields(case, a))

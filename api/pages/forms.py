@@ -13,6 +13,7 @@ A page that is no form (a GET refused by the domain) is the error page with the 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -23,16 +24,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from api.i18n import N_
 from core.errors import Conflict, DomainError
 
 FAILURE_KEY = "dondoc.form_failure"
 
 # The words for what pydantic finds wrong with a field (`form.<kind>` in api/i18n.py).
-_KINDS = {"missing": "required", "string_too_long": "too_long", "too_long": "too_long"}
+REQUIRED = N_("This field is required.")
+TOO_LONG = N_("Too long.")
+INVALID = N_("Not a valid value.")
+_KINDS = {"missing": REQUIRED, "string_too_long": TOO_LONG, "too_long": TOO_LONG}
 
 
 class FormInvalid(Exception):
-    """Fields a page found wrong itself: {field name: message key of api/i18n.py}."""
+    """Fields a page found wrong itself: {field name: message, an English msgid marked with N_}."""
 
     def __init__(self, errors: dict[str, str]):
         super().__init__(errors)
@@ -138,7 +143,7 @@ def field_errors(exc: Exception) -> dict[str, str]:
     found: dict[str, str] = {}
     for loc, err in items:
         name = "_".join(str(part) for part in loc if not isinstance(part, int)) or "form"
-        found.setdefault(name, "form." + _KINDS.get(err["type"], "invalid"))
+        found.setdefault(name, _KINDS.get(err["type"], INVALID))
     return found
 
 
@@ -155,7 +160,7 @@ def failure(
     before the generic one; "too long" is said as such."""
     keys = field_errors(exc)
     errors = {
-        name: translate(key if key == "form.too_long" else messages.get(name, key))
+        name: translate(key if key == TOO_LONG else messages.get(name, key))
         for name, key in keys.items()
     }
     if errors:
@@ -163,7 +168,9 @@ def failure(
     elif isinstance(exc, DomainError):
         message = domain_text(exc)
     else:
-        message = translate("case.conflict")
+        message = translate(
+            N_("Someone else changed the case. The page shows it now; check and try again.")
+        )
     lists: dict[str, list[str]] = {}
     for key, value in posted.multi_items() if posted is not None else []:
         if isinstance(value, str):
@@ -202,8 +209,11 @@ async def show_again(request: Request, path: str, failed: FormFailure) -> Respon
     with `failed` for it to show; answered with the refusal's status."""
     drop = ("endpoint", "route", "path_params")
     scope: dict[str, Any] = {k: v for k, v in request.scope.items() if k not in drop}
+    # Only the language of the request carries over to the page shown again.
+    lang = request.query_params.get("lang")
+    query = urlencode({"lang": lang}).encode() if lang else b""
     scope.update(
-        method="GET", path=path, raw_path=path.encode(), query_string=b"", **{FAILURE_KEY: failed}
+        method="GET", path=path, raw_path=path.encode(), query_string=query, **{FAILURE_KEY: failed}
     )
     scope["headers"] = [
         (k, v) for k, v in request.scope["headers"] if k not in (b"content-type", b"content-length")

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Now, SessionDep, SettingsDep
+from api.i18n import N_
 from api.pages import forms
 from api.pages.inspections import day_end
 from api.pages.web import (
@@ -23,6 +24,7 @@ from api.pages.web import (
     PageUser,
     error_text,
     local_time,
+    page_label,
     page_translator,
     redirect,
     render,
@@ -148,9 +150,9 @@ class ConclusionForm(BaseModel):
             return ConclusionCreate(**closing)
         missing = {}
         if self.responsible_user_id is None:
-            missing["responsible_user_id"] = "insp.form.responsible"
+            missing["responsible_user_id"] = N_("A directive needs a responsible person.")
         if self.due_date is None:
-            missing["due_date"] = "insp.form.due_date"
+            missing["due_date"] = N_("A directive needs a deadline (a date).")
         if missing:
             raise forms.FormInvalid(missing)
         return ConclusionCreate(
@@ -160,23 +162,29 @@ class ConclusionForm(BaseModel):
 
 def _conflict_text(request: Request, session, inspection: Inspection, case_id, exc) -> str:
     """Why nothing was written: concluded already at this meeting, or changed meanwhile."""
-    t = page_translator(request)
+    _ = page_translator(request)
     if exc is None or exc.code == "insp.already_concluded":
         rows = inspection_views.conclusions(session=session, inspection=inspection)
         for row in rows:
             if row.conclusion.case_id == case_id:
-                return t(
-                    "insp.double",
+                return _(
+                    "Case %(code)s was already concluded at this meeting (%(outcome)s, recorded"
+                    " by %(who)s at %(at)s). A second conclusion was not recorded.",
                     code=row.code,
-                    outcome=t(f"insp.outcome.{row.conclusion.outcome}"),
+                    outcome=page_label(request, "insp.outcome", row.conclusion.outcome),
                     who=row.author_name,
                     at=local_time(row.conclusion.created_at),
                 )
-        return error_text(request, exc) if exc else t("insp.form.bad")
+        return error_text(request, exc) if exc else _("Not recorded: invalid input.")
     case = session.get(Case, case_id) if case_id is not None else None
     if case is None:
         return error_text(request, exc)
-    return t("insp.stale", code=case.code, status=t(f"status.{case.status}"))
+    return _(
+        "Case %(code)s changed after this page was opened (now: %(status)s). Nothing was"
+        " recorded; the page shows the case as it is now: check it and record again.",
+        code=case.code,
+        status=page_label(request, "status", case.status),
+    )
 
 
 @router.post("/inspections/{inspection_id}/conclusions")
@@ -184,11 +192,11 @@ def _conflict_text(request: Request, session, inspection: Inspection, case_id, e
     "/inspections/{inspection_id}",
     form="conclusion",
     messages={
-        "outcome": "insp.form.outcome",
-        "text": "insp.form.text",
-        "case_id": "insp.form.case",
-        "responsible_user_id": "insp.form.responsible",
-        "due_date": "insp.form.due_date",
+        "outcome": N_("Choose an outcome: close the case or give a directive."),
+        "text": N_("Write the conclusion."),
+        "case_id": N_("Which case? None was given."),
+        "responsible_user_id": N_("A directive needs a responsible person."),
+        "due_date": N_("A directive needs a deadline (a date)."),
     },
 )
 def conclude(
@@ -225,10 +233,12 @@ class MeasureForm(BaseModel):
 
     def measure_data(self) -> MeasureCreate:
         if self.measure == MeasureKind.explanation_report and self.due_date is None:
-            raise forms.FormInvalid({"due_date": "insp.form.report_due"})
+            raise forms.FormInvalid({"due_date": N_("An explanation report needs a due date.")})
         kind, _, ident = self.target.partition(":")
         if int(ident) > MAX_INT:
-            raise forms.FormInvalid({"target": "insp.form.target"})
+            raise forms.FormInvalid(
+                {"target": N_("Choose the unit or official the measure is against.")}
+            )
         return MeasureCreate(
             target={f"{kind}_id": int(ident)},
             measure=self.measure,
@@ -238,9 +248,9 @@ class MeasureForm(BaseModel):
 
 
 MEASURE_MESSAGES = {
-    "target": "insp.form.target",
-    "measure": "insp.form.measure",
-    "text": "insp.form.measure_text",
+    "target": N_("Choose the unit or official the measure is against."),
+    "measure": N_("Choose the measure."),
+    "text": N_("Write what the measure says."),
 }
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.deps import Now, SessionDep
+from api.i18n import N_
 from api.pages import forms
 from api.pages.web import LOCAL_TZ, page_roles, redirect, render
 from models import InspectionCreate, InspectionKind, Role, User
@@ -98,10 +99,10 @@ def inspection_list(request: Request, session: SessionDep, user: TeamMember, now
     "/inspections",
     form="plan",
     messages={
-        "title": "insp.form.title",
-        "leader_id": "insp.form.leader",
-        "meeting_at": "insp.form.meeting_at",
-        "agency_id": "insp.form.agency",
+        "title": N_("Give the inspection a title."),
+        "leader_id": N_("Choose the team leader."),
+        "meeting_at": N_("Give the meeting's date and time."),
+        "agency_id": N_("Choose the agency to inspect."),
     },
 )
 def plan(session: SessionDep, user: Planner, now: Now, form: Annotated[PlanForm, Form()]):

@@ -9,6 +9,7 @@ from email.utils import getaddresses
 from fastapi import APIRouter, Request
 
 from api.deps import SettingsDep
+from api.i18n import N_
 from api.pages import forms
 from api.pages.web import PageUser, render
 from core.errors import NotFound
@@ -43,6 +44,6 @@ def mail_message(name: str, request: Request, user: PageUser, settings: Settings
     except NotFound:
         mail = None
     if mail is None or not _visible(mail.to, user):
-        context = {"message_key": "err.not_found"}
+        context = {"message_key": N_("Not found.")}
         return render(request, "error.html", context, user=user, status_code=404)
     return render(request, "mail_message.html", {"mail": mail}, user=user)

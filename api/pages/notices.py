@@ -67,8 +67,8 @@ def mark_sent(
         session.commit()
     except DomainError as exc:
         session.rollback()
-        t = i18n.translator(i18n.language(request))
-        message = f"{t('notice.not_marked')}: {exc.detail}"
+        _ = i18n.translator(i18n.language(request))
+        message = f"{_('Not marked')}: {exc.detail}"
         return render(
             request, "error.html", {"message": message}, user=user, status_code=exc.status_code
         )

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 
 from api.deps import Now, SessionDep
+from api.i18n import N_
 from api.pages.web import MaybeUser, error_text, page_translator, render
 from api.routes.feedback import throttle
 from core.errors import DomainError
@@ -60,7 +61,8 @@ def rate(
     if score not in {"1", "2", "3", "4", "5"} or any(
         v and v not in {"1", "2", "3", "4", "5"} for v in given.values()
     ):
-        context["error"] = render_key(request, "rate.invalid")
+        _ = page_translator(request)
+        context["error"] = _("Please choose a score from 1 to 5.")
         return render(request, "rating.html", context, user=user, status_code=422)
     try:
         rating.rate(
@@ -78,13 +80,9 @@ def rate(
     except DomainError as error:
         session.rollback()
         context["error"] = (
-            render_key(request, "lookup.not_found")
+            page_translator(request)(N_("No case with this code and these digits."))
             if error.status_code == 404
             else error_text(request, error)
         )
         return render(request, "rating.html", context, user=user, status_code=error.status_code)
     return render(request, "rating.html", {"thanked": True}, user=user)
-
-
-def render_key(request: Request, key: str) -> str:
-    return page_translator(request)(key)

@@ -63,20 +63,20 @@ async def dissolve(
 ):
     form = await request.form()
     values = {key: str(form.get(key) or "").strip() for key in form}
-    t = page_translator(request)
+    _ = page_translator(request)
     try:
         ids = {}
         for key in ("agency_id", "successor_id", "children_parent_id"):
             value = values.get(key, "")
             if value and not value.isdigit():
-                raise DomainError(t("reorg.form.bad_choice"))
+                raise DomainError(_("Not a valid choice."))
             ids[key] = int(value) if value else None
         if ids["agency_id"] is None or ids["successor_id"] is None:
-            raise DomainError(t("reorg.form.missing"))
+            raise DomainError(_("Choose the agency and its successor."))
         try:
             day = date.fromisoformat(values.get("effective_on", ""))
         except ValueError:
-            raise DomainError(t("reorg.form.bad_date")) from None
+            raise DomainError(_("Not a valid effective date.")) from None
         result = reorganisation.dissolve(
             session=session,
             agency=agencies.get(session=session, agency_id=ids["agency_id"]),

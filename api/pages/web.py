@@ -12,6 +12,7 @@ from sqlmodel import Session
 from api import i18n
 from api.deps import TOKEN_COOKIE, SessionDep, SettingsDep
 from api.jinja import LOCAL_TZ, local_date, local_time, percent, templates
+from api.labels import label, labels
 from api.pages import forms
 from api.security import signed_in
 from models import Case, Role, User
@@ -92,12 +93,12 @@ def render(
     user: User | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """Render a template with the language, translator and user every layout needs, and the
+    """Render a template with the language (which picks the catalogue), the user and the
     refused form this page shows again, if any (`failed`, see api/pages/forms.py)."""
     from core.settings import get_settings
 
     lang = i18n.language(request, get_settings().language)
-    full = {"lang": lang, "t": i18n.translator(lang), "user": user, "request": request}
+    full = {"lang": lang, "user": user, "request": request}
     full["failed"] = forms.form_failure(request)
     full.update(context or {})
     response = templates.TemplateResponse(request, name, full, status_code=status_code)
@@ -110,19 +111,28 @@ def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def page_translator(request: Request) -> Callable[..., str]:
-    """`t` in the request's language, for messages a page module builds itself."""
+def page_language(request: Request) -> str:
     from core.settings import get_settings
 
-    return i18n.translator(i18n.language(request, get_settings().language))
+    return i18n.language(request, get_settings().language)
+
+
+def page_translator(request: Request) -> Callable[..., str]:
+    """`_(message, **values)` in the request's language, for texts a page module builds."""
+    return i18n.translator(page_language(request))
+
+
+def page_label(request: Request, group: str, value: object, **values) -> str:
+    """The words for a stored value (a status, an outcome…) in the request's language."""
+    return label(page_language(request), group, value, **values)
 
 
 def error_text(request: Request, exc: Exception) -> str:
-    """A domain error in the page's language: its `code` translated (`err.<code>`) when the
-    catalogue has it, else the domain's own words."""
+    """A domain error in the page's language: the words for its `code` when there are some,
+    else the domain's own words."""
     code = getattr(exc, "code", None)
-    if code and f"err.{code}" in i18n.MESSAGES:
-        return page_translator(request)(f"err.{code}")
+    if code and code in labels(page_language(request))["error"]:
+        return page_label(request, "error", code)
     return getattr(exc, "detail", str(exc))
 
 
@@ -168,8 +178,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(PageNotFound)
     async def _not_found(request: Request, _exc: PageNotFound):
-        return render(request, "error.html", {"message_key": "err.not_found"}, status_code=404)
+        return render(
+            request, "error.html", {"message_key": i18n.N_("Not found.")}, status_code=404
+        )
 
     @app.exception_handler(PageForbidden)
     async def _forbidden(request: Request, _exc: PageForbidden):
-        return render(request, "error.html", {"message_key": "err.forbidden"}, status_code=403)
+        return render(
+            request,
+            "error.html",
+            {"message_key": i18n.N_("You may not see this page.")},
+            status_code=403,
+        )

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Header, Query, Response, status
 from pydantic import BaseModel, Field, ValidationError
 
+from api import i18n
 from api.deps import CurrentCase, CurrentUser, Now, SessionDep, SettingsDep
 from core.errors import Invalid, NotFound
 from models import CaseCreate, CaseEventPublic, CaseKind, CasePublic, CaseStatus
@@ -169,4 +170,5 @@ def list_events(case: CurrentCase, session: SessionDep, user: CurrentUser) -> li
 def explain_deadline(
     case: CurrentCase, session: SessionDep, now: Now, lang: Literal["vi", "en"] = "vi"
 ) -> dict[str, Any]:
-    return explanation.explain(session=session, case=case, now=now, lang=lang)
+    gettext = i18n.translations(lang).gettext
+    return explanation.explain(session=session, case=case, now=now, lang=lang, gettext=gettext)

@@ -100,7 +100,9 @@ def get_agenda(
         header = inspection_agenda.CSV_HEADER
         return exports.download("csv", f"agenda-{inspection.id}", header, rows)
     page = templates.env.get_template("inspections/agenda_print.html").render(
-        agenda=agenda, members=inspections.public(session=session, inspection=inspection).members
+        agenda=agenda,
+        members=inspections.public(session=session, inspection=inspection).members,
+        lang="vi",
     )
     return HTMLResponse(page)
 

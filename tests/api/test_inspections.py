@@ -353,3 +353,12 @@ def test_agenda_as_csv_and_print_view(client, settings, story, now):
     assert "Kiểm tra &lt;đột xuất&gt;" in page.text  # escaped, not markup
     assert page.text.index("Trần Quang Toàn") < page.text.index("Bùi Thị Thanh")
     assert client.get(url, params={"format": "pdf"}, headers=leader).status_code == 422
+
+
+def test_printed_agenda_is_in_vietnamese_from_the_catalogue(client, settings, story, now):
+    inspection = _plan(client, settings, story, now)
+    url = f"{API}/{inspection['id']}/agenda?format=html&lang=en"
+    page = client.get(url, headers=bearer(settings, story.leader)).text
+    assert "<h1>Danh sách vụ việc tồn đọng</h1>" in page
+    assert "<th>Số ngày quá hạn</th>" in page and "TRƯỞNG ĐOÀN KIỂM TRA" in page
+    assert "(Trưởng đoàn)" in page and "Days overdue" not in page

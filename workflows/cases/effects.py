@@ -89,7 +89,10 @@ def assign(ctx: Context) -> None:
         or user.agency_id != ctx.case.agency_id
         or user.role not in (Role.officer, Role.head)
     ):
-        raise Invalid("the assignee must be an active officer or head of the case's agency")
+        raise Invalid(
+            "the assignee must be an active officer or head of the case's agency",
+            code="case.assignee_invalid",
+        )
     ctx.case.assignee_id = user.id
 
 
@@ -157,7 +160,8 @@ def extend(ctx: Context) -> None:
     if case.extensions_used >= allowed:
         raise Invalid(
             f"policy {policy.version} allows {allowed} extension(s) for a {complexity} case; "
-            f"{case.extensions_used} used"
+            f"{case.extensions_used} used",
+            code="case.no_extension_left",
         )
     case.complexity = complexity
     case.extensions_used += 1
@@ -189,9 +193,13 @@ def reset_date(ctx: Context) -> None:
     case, new_day = ctx.case, ctx.fields.new_due_date
     _refuse(reset_refusal(case, ctx.policy, ctx.now))
     if case.due_at is not None and new_day <= deadlines.local_date(case.due_at):
-        raise Invalid("the new return date must be later than the current one")
+        raise Invalid(
+            "the new return date must be later than the current one", code="case.reset_not_later"
+        )
     if not ctx.calendar.is_working_day(new_day):
-        raise Invalid("the new return date must be a working day")
+        raise Invalid(
+            "the new return date must be a working day", code="case.reset_not_working_day"
+        )
     ctx.data["previous_due_at"] = case.due_at.isoformat() if case.due_at else None
     case.date_reset_used = True
     case.reset_due_at = deadlines.end_of_day(new_day)
@@ -201,7 +209,7 @@ def conclude(ctx: Context) -> None:
     case, fields = ctx.case, ctx.fields
     if fields.outcome == "closed":
         if case.status == S.closed:
-            raise Invalid("the case is already closed")
+            raise Invalid("the case is already closed", code="case.already_closed")
         case.closed_at = ctx.now
         ctx.target = S.closed
         return
@@ -273,6 +281,8 @@ def start_clock(case: Case, at: datetime, event: str) -> None:
 def check_open_agency(session: Session, agency_id: int, *, other_than: int) -> None:
     agency = session.get(Agency, agency_id)
     if agency is None or agency.dissolved_at is not None:
-        raise Invalid(f"agency {agency_id} does not exist or was dissolved")
+        raise Invalid(
+            f"agency {agency_id} does not exist or was dissolved", code="case.agency_gone"
+        )
     if agency.id == other_than:
-        raise Invalid("the case is already at that agency")
+        raise Invalid("the case is already at that agency", code="case.same_agency")

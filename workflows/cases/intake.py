@@ -95,14 +95,18 @@ def intake(
                 raise Invalid("this Idempotency-Key was used with a different request body")
             return Intake(case=first, created=False, duplicates=[])
     if actor.role not in INTAKE_ROLES:
-        raise Forbidden(f"a {actor.role} may not register cases")
+        raise Forbidden(f"a {actor.role} may not register cases", code="intake.not_allowed")
     agency = session.get(Agency, data.agency_id)
     if agency is None or agency.dissolved_at is not None:
-        raise Invalid(f"agency {data.agency_id} does not exist or was dissolved")
+        raise Invalid(
+            f"agency {data.agency_id} does not exist or was dissolved", code="intake.no_agency"
+        )
     if actor.role != Role.admin and data.agency_id not in visible_agency_ids(
         session=session, user=actor
     ):
-        raise Forbidden("you may register cases only for your own agency")
+        raise Forbidden(
+            "you may register cases only for your own agency", code="intake.other_agency"
+        )
     instance = second_complaints.check_request(
         kind=data.kind, instance=data.instance, first_case_id=data.first_case_id
     )

@@ -192,14 +192,17 @@ def apply(
     try:
         values = transition.fields.model_validate(fields)
     except ValidationError as exc:
-        raise Invalid(_describe(exc)) from None
+        raise Invalid(_describe(exc), code="case.fields_invalid") from None
     if actor is not None:
         _guard(session=session, case=case, actor=actor, transition=transition, action=action)
     _claim_version(session=session, case=case, version=case.version if version is None else version)
     if transition.kinds is not None and case.kind not in transition.kinds:
-        raise Invalid(f"{action} does not apply to a {case.kind}")
+        raise Invalid(f"{action} does not apply to a {case.kind}", code="case.not_applicable")
     if case.status not in transition.sources:
-        raise Invalid(f"a {case.status} case cannot be given the action {action}")
+        raise Invalid(
+            f"a {case.status} case cannot be given the action {action}",
+            code="case.not_applicable",
+        )
     policy = (policies or policy_data.default()).version(case.policy_version)
     ctx = e.Context(
         session=session,
@@ -306,13 +309,13 @@ def _claim_version(*, session: Session, case: Case, version: int) -> None:
 
 def _guard(*, session: Session, case: Case, actor: User, transition: Transition, action: str):
     if actor.role not in transition.roles:
-        raise Forbidden(f"a {actor.role} may not {action} a case")
+        raise Forbidden(f"a {actor.role} may not {action} a case", code="case.not_allowed")
     if action == "conclude":
         return  # workflows/inspections checks membership before calling
     if not _in_reach(session=session, case=case, actor=actor):
         if actor.role == Role.head:
-            raise Forbidden("the case belongs to an agency outside yours")
-        raise Forbidden("the case belongs to another agency")
+            raise Forbidden("the case belongs to an agency outside yours", code="case.not_allowed")
+        raise Forbidden("the case belongs to another agency", code="case.not_allowed")
 
 
 def _in_reach(

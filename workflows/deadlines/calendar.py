@@ -8,6 +8,7 @@ and swaps 2025-2026, each announcement with its source; e.g. New Year 2026, whic
 does not carry).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -53,19 +54,20 @@ class WorkingCalendar:
             return override.is_working
         return self._vn.is_working_day(day)
 
-    def day_off_reason(self, day: date, lang: str = "vi") -> str | None:
-        """Why `day` is not a working day (None when it is one)."""
+    def day_off_reason(self, day: date, lang: str, gettext: Callable[[str], str]) -> str | None:
+        """Why `day` is not a working day (None when it is one): the holiday's name in `lang`
+        (from `holidays`), or our own words through `gettext`."""
         if self.is_working_day(day):
             return None
         override = self.overrides.get(day)
         name = self._vn.get(day)
         if override is not None and (lang == "vi" or not name):
-            return override.note or ("ngày nghỉ bổ sung" if lang == "vi" else "extra day off")
+            return override.note or gettext("extra day off")
         if name:
             return name if lang == "vi" else _english().get(day, name)
         if day.weekday() == 5:
-            return "thứ Bảy" if lang == "vi" else "Saturday"
-        return "Chủ nhật" if lang == "vi" else "Sunday"
+            return gettext("Saturday")
+        return gettext("Sunday")
 
     def next_working_day(self, day: date) -> date:
         """`day` itself when it is a working day, else the first working day after it."""
@@ -93,11 +95,13 @@ class WorkingCalendar:
             day += timedelta(days=1)
         return count
 
-    def days_off_between(self, first: date, last: date, lang: str = "vi") -> list[dict]:
+    def days_off_between(
+        self, first: date, last: date, lang: str, gettext: Callable[[str], str]
+    ) -> list[dict]:
         """Each day off in [first, last] with its reason (for the explanation)."""
         out, day = [], first
         while day <= last:
-            reason = self.day_off_reason(day, lang)
+            reason = self.day_off_reason(day, lang, gettext)
             if reason is not None:
                 out.append({"date": day.isoformat(), "reason": reason})
             day += timedelta(days=1)

@@ -1,5 +1,6 @@
-"""How a case's due date was computed, in words a citizen can read (Vietnamese or English)."""
+"""How a case's due date was computed, in words a citizen can read (the caller's gettext)."""
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -12,72 +13,47 @@ from workflows.deadlines import policies as policy_data
 from workflows.deadlines import procedures as procedure_data
 from workflows.deadlines.policies import PolicySet
 
-WORDS = {
-    "vi": {
-        "days": "ngày",
-        "working_days": "ngày làm việc",
-        "accept": "thụ lý",
-        "resolve": "giải quyết",
-        "receipt": "ngày tiếp nhận",
-        "transfer": "ngày nhận đơn chuyển đến",
-        "acceptance": "ngày thụ lý",
-        "restart": "ngày nhận đủ hồ sơ (tính lại từ đầu)",
-        "reopen": "ngày mở lại",
-        "directive": "ngày có kết luận kiểm tra",
-        "start": "Bắt đầu tính từ {event} {day}; ngày bắt đầu không tính.",
-        "rule": "Quy định {title}: {phase} trong {amount} {unit} — {source}.",
-        "procedure": "Thủ tục {name}: {amount} ngày làm việc — {source}.",
-        "worked": "Ngày làm bù được tính là ngày làm việc: {days}.",
-        "option": " (tùy chọn của sản phẩm: luật không quy định tạm dừng cho loại việc này)",
-        "ext": "Gia hạn lần {n}: thêm {units} {unit} ({reason}).",
-        "pause": "Tạm dừng từ {start} đến {end}: {units} {unit} không tính.",
-        "paused_now": (
-            "Đang tạm dừng từ {start} (chờ công dân bổ sung): hạn sẽ lùi theo thời gian chờ."
+
+def _words(_: Callable[[str], str]) -> dict[str, str]:
+    """The explanation's sentences through the caller's `gettext` (English msgids; the
+    catalogue lives with the pages, in api/locale)."""
+    return {
+        "days": _("days"),
+        "working_days": _("working days"),
+        "accept": _("accept"),
+        "resolve": _("resolve"),
+        "receipt": _("the day of receipt"),
+        "transfer": _("the day the transferred case arrived"),
+        "acceptance": _("the day of acceptance"),
+        "restart": _("the day the complete documents arrived (clock restarted)"),
+        "reopen": _("the day of reopening"),
+        "directive": _("the day of the inspection conclusion"),
+        "start": _("Counted from %(event)s %(day)s; the starting day is not counted."),
+        "rule": _("Rule %(title)s: %(phase)s within %(amount)s %(unit)s — %(source)s."),
+        "procedure": _("Procedure %(name)s: %(amount)s working days — %(source)s."),
+        "worked": _("Worked days counted as working days: %(days)s."),
+        "option": _(" (a product option: the law sets no pause for this kind of case)"),
+        "ext": _("Extension %(n)s: %(units)s more %(unit)s (%(reason)s)."),
+        "pause": _("Paused from %(start)s to %(end)s: %(units)s %(unit)s not counted."),
+        "paused_now": _(
+            "Paused since %(start)s (waiting for the citizen): the date moves by the wait."
         ),
-        "off": "Các ngày nghỉ được bỏ qua: {days}.",
-        "moved": (
-            "Ngày cuối {nominal} là ngày nghỉ ({reason}) nên hạn chuyển sang ngày làm việc"
-            " tiếp theo, {day} (Bộ luật Dân sự Điều 148.5)."
+        "off": _("Days off skipped: %(days)s."),
+        "moved": _(
+            "The last day %(nominal)s is a day off (%(reason)s), so the deadline moves to the"
+            " next working day, %(day)s (Civil Code Art. 148.5)."
         ),
-        "reset": (
-            "Ngày hẹn trả đã được hẹn lại (một lần) kèm thư xin lỗi: {day}; ngày hẹn ban đầu"
-            " là {original}."
+        "reset": _(
+            "The return date was reset (once) with an apology: %(day)s; the original date was"
+            " %(original)s."
         ),
-        "due": "Hạn: hết ngày {day} (24 giờ 00, Bộ luật Dân sự 2015 Điều 148.6).",
-        "none": "Hồ sơ đã kết thúc; không còn thời hạn đang chạy.",
-    },
-    "en": {
-        "days": "days",
-        "working_days": "working days",
-        "accept": "accept",
-        "resolve": "resolve",
-        "receipt": "the day of receipt",
-        "transfer": "the day the transferred case arrived",
-        "acceptance": "the day of acceptance",
-        "restart": "the day the complete documents arrived (clock restarted)",
-        "reopen": "the day of reopening",
-        "directive": "the day of the inspection conclusion",
-        "start": "Counted from {event} {day}; the starting day is not counted.",
-        "rule": "Rule {title}: {phase} within {amount} {unit} — {source}.",
-        "procedure": "Procedure {name}: {amount} working days — {source}.",
-        "worked": "Worked days counted as working days: {days}.",
-        "option": " (a product option: the law sets no pause for this kind of case)",
-        "ext": "Extension {n}: {units} more {unit} ({reason}).",
-        "pause": "Paused from {start} to {end}: {units} {unit} not counted.",
-        "paused_now": "Paused since {start} (waiting for the citizen): the date moves by the wait.",
-        "off": "Days off skipped: {days}.",
-        "moved": (
-            "The last day {nominal} is a day off ({reason}), so the deadline moves to the next"
-            " working day, {day} (Civil Code Art. 148.5)."
-        ),
-        "reset": (
-            "The return date was reset (once) with an apology: {day}; the original date was"
-            " {original}."
-        ),
-        "due": "Due: the end of {day} (24:00, Civil Code 2015 Art. 148.6).",
-        "none": "The case is finished; no deadline is running.",
-    },
-}
+        "due": _("Due: the end of %(day)s (24:00, Civil Code 2015 Art. 148.6)."),
+        "none": _("The case is finished; no deadline is running."),
+    }
+
+
+def _fill(text: str, **values: Any) -> str:
+    return text % values
 
 
 def _d(day: date) -> str:
@@ -89,11 +65,13 @@ def explain(
     session: Session,
     case: Case,
     now: datetime,
-    lang: str = "vi",
+    lang: str,
+    gettext: Callable[[str], str],
     policies: PolicySet | None = None,
 ) -> dict[str, Any]:
-    """The structure behind GET /cases/{id}/deadline."""
-    words = WORDS["en" if lang == "en" else "vi"]
+    """The structure behind GET /cases/{id}/deadline, in words through `gettext` (the
+    translation of `lang`; holiday names come from `holidays` in `lang`)."""
+    words = _words(gettext)
     policy = (policies or policy_data.default()).version(case.policy_version)
     clock = deadlines.clock_for(case=case, policy=policy)
     out: dict[str, Any] = {
@@ -120,8 +98,9 @@ def explain(
     extensions = [e for e in events if e.action == "extend"]
     pauses = [e for e in events if e.action == "documents_received" and "paused_units" in e.data]
     lines = [
-        words["start"].format(event=words[case.clock_event], day=_d(start_day)),
-        words["rule"].format(
+        _fill(words["start"], event=words[case.clock_event], day=_d(start_day)),
+        _fill(
+            words["rule"],
             title=policy.title,
             phase=words[clock.phase],
             amount=clock.base,
@@ -131,15 +110,22 @@ def explain(
     ]
     for n, event in enumerate(extensions, start=1):
         lines.append(
-            words["ext"].format(
-                n=n, units=event.data.get("units"), unit=unit_word, reason=event.data.get("reason")
+            _fill(
+                words["ext"],
+                n=n,
+                units=event.data.get("units"),
+                unit=unit_word,
+                reason=event.data.get("reason"),
             )
         )
     if case.procedure_code and clock.phase == "resolve" and case.processing_days is not None:
         procedure = procedure_data.get(session=session, code=case.procedure_code)
         lines.append(
-            words["procedure"].format(
-                name=procedure.name, amount=case.processing_days, source=procedure.source
+            _fill(
+                words["procedure"],
+                name=procedure.name,
+                amount=case.processing_days,
+                source=procedure.source,
             )
         )
     option = words["option"] if policy.pause_is_option else ""
@@ -149,33 +135,36 @@ def explain(
         end = deadlines.local_date(event.at)
         units = event.data["paused_units"]
         pause_items.append({"from": start, "to": end, "units": units})
-        line = words["pause"].format(start=_d(start), end=_d(end), units=units, unit=unit_word)
+        line = _fill(words["pause"], start=_d(start), end=_d(end), units=units, unit=unit_word)
         lines.append(line[:-1] + option + ".")
     if case.paused_at is not None:
-        line = words["paused_now"].format(start=_d(deadlines.local_date(case.paused_at)))
+        line = _fill(words["paused_now"], start=_d(deadlines.local_date(case.paused_at)))
         lines.append(line[:-1] + option + ".")
     # Days off are skipped only when working days are counted; a rule in days counts every
     # day and only moves a last day that is off (named in the "moved" line).
     skipped, worked = [], []
     if clock.step.unit == "working_days":
-        skipped = cal.days_off_between(start_day + timedelta(days=1), last, lang)
+        skipped = cal.days_off_between(start_day + timedelta(days=1), last, lang, gettext)
         worked = cal.worked_weekend_days_between(start_day + timedelta(days=1), last)
     if skipped:
         listed = ", ".join(f"{_d(date.fromisoformat(s['date']))} ({s['reason']})" for s in skipped)
-        lines.append(words["off"].format(days=listed))
+        lines.append(_fill(words["off"], days=listed))
     if worked:
-        lines.append(words["worked"].format(days=", ".join(_d(day) for day in worked)))
+        lines.append(_fill(words["worked"], days=", ".join(_d(day) for day in worked)))
     if moved_from is not None:
         lines.append(
-            words["moved"].format(
-                nominal=_d(moved_from), reason=cal.day_off_reason(moved_from, lang), day=_d(last)
+            _fill(
+                words["moved"],
+                nominal=_d(moved_from),
+                reason=cal.day_off_reason(moved_from, lang, gettext),
+                day=_d(last),
             )
         )
     if case.reset_due_at is not None and clock.phase == "resolve":
         reset_day = deadlines.local_date(case.reset_due_at)
-        lines.append(words["reset"].format(day=_d(reset_day), original=_d(last)))
+        lines.append(_fill(words["reset"], day=_d(reset_day), original=_d(last)))
         last = reset_day
-    lines.append(words["due"].format(day=_d(last)))
+    lines.append(_fill(words["due"], day=_d(last)))
     return {
         **out,
         "phase": clock.phase,

@@ -2,6 +2,7 @@
 
 import yaml
 
+from api.i18n import translations
 from models import Role
 from tests.case_factories import act, at, make_case
 from tests.factories import make_agency, make_user
@@ -9,7 +10,9 @@ from workflows.deadlines import explanation, policies
 
 
 def explain(session, case, now, **kwargs):
-    return explanation.explain(session=session, case=case, now=now, **kwargs)
+    kwargs.setdefault("lang", "vi")
+    gettext = translations(kwargs["lang"]).gettext
+    return explanation.explain(session=session, case=case, now=now, gettext=gettext, **kwargs)
 
 
 def officer_at(session):
