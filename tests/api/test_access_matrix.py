@@ -12,20 +12,25 @@ another. To print the table as observed (after a deliberate change of access rul
 `DONDOC_MATRIX_PRINT=1 pytest tests/api/test_access_matrix.py -s`.
 """
 
+import hashlib
 import os
 from datetime import UTC, datetime
+from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import pytest
 from fastapi.routing import APIRoute
 from sqlmodel import Session
 
-from api import main
+from api import health, main
 from api.deps import TOKEN_COOKIE
 from api.security import create_token
-from models import CaseNotice
+from models import Attachment, CaseNotice
+from models.attachment import AttachmentKind
 from models.db import engine_for
 from tests.api.access_matrix_expected import EXPECTED
 from tests.api.access_world import PLACES, ROLES, TEAMS, World, build
+from workflows.attachments.storage import make_storage
 from workflows.org import sessions
 
 SAFE = {"GET", "HEAD"}
@@ -36,8 +41,13 @@ FIXED = {
     "name": "x.eml",
     "day": "2026-12-31",
     "code": "en",
+    "fmt": "json",
+    "service_code": "999999",
+    "ext": "csv",
+    "token": "no-such-import",
 }
-# `{notice_id}`: a fresh unsent notice of the column's case (see _fresh_notice).
+# `{notice_id}`: a fresh unsent notice of the column's case (see _fresh_notice);
+# `{attachment_id}`: an attachment of the column's case (see _attachment).
 
 
 def routes() -> list[tuple[str, str, APIRoute]]:
@@ -47,7 +57,9 @@ def routes() -> list[tuple[str, str, APIRoute]]:
         for module in group:
             for route in module.router.routes:
                 found += [(m, prefix + route.path, route) for m in sorted(route.methods)]
+    # the app's own routes, and the health router (/healthz, /readyz) it includes
     app_routes = [r for r in main.app.routes if isinstance(r, APIRoute)]
+    app_routes += [r for r in health.router.routes if isinstance(r, APIRoute)]
     found += [(m, r.path, r) for r in app_routes for m in sorted(r.methods)]
     return found
 
@@ -64,6 +76,8 @@ def columns(path: str, route: APIRoute) -> tuple[str, tuple[str, ...]]:
     for name in ("case_id", "agency_id", "user_id"):
         if "{" + name + "}" in path:
             return name, PLACES
+    if "{attachment_id}" in path:
+        return "attachment_id", PLACES
     if "{inspection_id}" in path:
         return "inspection_id", TEAMS
     queries = _query_names(route.dependant)
@@ -102,15 +116,38 @@ def _fresh_notice(settings, case_id: int) -> str:
         return str(notice.id)
 
 
+def _attachment(settings, case_id: int) -> str:
+    """A PDF kept with the column's case, stored where the application reads it."""
+    now = datetime.now(UTC)
+    data = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    storage = make_storage(kind=settings.attachment_storage, directory=settings.attachment_dir)
+    with Session(engine_for(settings.database_url)) as db, TemporaryDirectory() as folder:
+        source = Path(folder) / "don.pdf"
+        source.write_bytes(data)
+        storage.put(session=db, sha256=hashlib.sha256(data).hexdigest(), source=source)
+        attachment = Attachment(
+            case_id=case_id, kind=AttachmentKind.letter, filename="don.pdf", size=len(data),
+            content_type="application/pdf", sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_at=now,
+        )  # fmt: skip
+        db.add(attachment)
+        db.commit()
+        return str(attachment.id)
+
+
 def request(client, settings, world: World, role: str, method: str, path: str, kind, column):
     values = dict(FIXED)
     if "{code}" in path and path.startswith("/api"):
         values["code"] = world.cases["own"].code
+    if "{service_request_id}" in path:  # Open311 reads a request by its tracking code
+        values["service_request_id"] = world.cases["own"].code
     if "/act/{action}" in path:  # each offered action has its own route; this one is the rest
         values["action"] = "no_such_action"
     params = {}
     if kind == "?agency_id":
         params["agency_id"] = target(world, kind, column)
+    elif kind == "attachment_id":
+        values[kind] = _attachment(settings, world.cases[column].id)
     elif kind:
         values[kind] = target(world, kind, column)
     if "{notice_id}" in path:
