@@ -35,6 +35,9 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
             "inspection": _("Inspection"),
         },
         "action": {
+            "attachment_added": pgettext("action", "File attached"),
+            "attachment_read": pgettext("action", "Denunciation file read"),
+            "import": pgettext("action", "Imported from the register"),
             "identity_shown": pgettext("action", "Denouncer's identity shown"),
             "declare_complex": pgettext("action", "Declare the case complex (longer limit)"),
             "suspend": pgettext("action", "Suspend the denunciation"),
@@ -162,6 +165,19 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
             "users": pgettext("menu", "Users"),
         },
         "error": {
+            "insp.head_self_only": _("A head plans only self-inspections of their own agency."),
+            "insp.member_outside_jurisdiction": _(
+                "Team members must work inside your jurisdiction."
+            ),
+            "insp.no_jurisdiction": _("You have no jurisdiction to plan in."),
+            "insp.outside_jurisdiction": _("This agency lies outside your jurisdiction."),
+            "password.weak": _(
+                "The password is too weak: 10 characters or more, not a common password."
+            ),
+            "reorg.below": _("The successor or new parent cannot lie below the dissolved agency."),
+            "reorg.dissolved": _("This agency was already dissolved."),
+            "reorg.future": _("A dissolution is recorded on or after the day it takes effect."),
+            "reorg.not_open": _("The chosen agency does not exist or was dissolved."),
             "case.assignee_invalid": _(
                 "The assignee must be an active officer or head of the case's agency."
             ),

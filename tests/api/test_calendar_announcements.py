@@ -98,4 +98,5 @@ def test_calendar_page_adds_an_announcement(client, session, settings):
         follow_redirects=False,
     )
     assert done.status_code == 303
-    assert calendar.load(session=session).day_off_reason(date(2027, 3, 5)) == "Nghỉ của tỉnh"
+    loaded = calendar.load(session=session)
+    assert loaded.day_off_reason(date(2027, 3, 5), "vi", lambda text: text) == "Nghỉ của tỉnh"
