@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from sqlmodel import Session, select
@@ -167,6 +168,25 @@ async def receive_attachment(request: Request, settings: Settings, storage: Stor
         request, file_field="file", limit=settings.attachment_max_mb * 1024 * 1024,
         folder=storage.spool_dir(),
     )  # fmt: skip
+
+
+async def store_upload(*, request: Request, session: Session, settings: Settings, storage: Storage,
+                       attach) -> Attachment:  # fmt: skip
+    """Stream the file in with no transaction open (on SQLite: no write lock while the body
+    arrives), then run `attach(upload, fields)` in one transaction off the event loop; the
+    spooled file goes whatever happens."""
+    session.rollback()
+    received = await receive_attachment(request, settings, storage)
+    try:
+        return await run_in_threadpool(
+            finish_upload,
+            session,
+            storage,
+            received,
+            lambda upload: attach(upload, received.fields),
+        )
+    finally:
+        remove_spooled(received.path)
 
 
 def finish_upload(session: Session, storage: Storage, received, attach) -> Attachment:

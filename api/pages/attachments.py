@@ -4,15 +4,13 @@ case with its written answer attached (one transaction: the answer and the resol
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
 
 from api.deps import Now, SessionDep, SettingsDep
 from api.pages.web import PageCase, page_roles, redirect, render
-from api.uploads import StorageDep, finish_upload, receive_attachment
+from api.uploads import StorageDep, store_upload
 from core.errors import DomainError, Invalid
 from models import AttachmentKind, CaseKind, CaseStatus, Role, User
 from workflows.attachments import service
-from workflows.attachments.storage import remove_spooled
 from workflows.cases import access, lifecycle
 
 router = APIRouter(include_in_schema=False)
@@ -79,13 +77,10 @@ def files_page(request: Request, session: SessionDep, settings: SettingsDep, cas
 async def _receive_and_store(request, session, settings, storage, case, user, now, then=None):
     """Stream the file in, then attach it (and run `then` in the same transaction)."""
     case_id, user_id = case.id, user.id
-    session.rollback()  # no transaction held while the body arrives
-    received = await receive_attachment(request, settings, storage)
 
-    def attach(upload):
+    def attach(upload, fields):
         actor = session.get(User, user_id)
         current = access.get_visible(session=session, case_id=case_id, user=actor)
-        fields = received.fields
         kind = AttachmentKind.answer if then else _kind(fields.get("kind"))
         attachment = service.attach_to_case(
             session=session, case=current, kind=kind, upload=upload, actor=actor, now=now,
@@ -95,10 +90,9 @@ async def _receive_and_store(request, session, settings, storage, case, user, no
             then(current, actor, fields)
         return attachment
 
-    try:
-        return await run_in_threadpool(finish_upload, session, storage, received, attach)
-    finally:
-        remove_spooled(received.path)
+    return await store_upload(
+        request=request, session=session, settings=settings, storage=storage, attach=attach
+    )
 
 
 def _kind(text: str | None) -> AttachmentKind:

@@ -8,16 +8,15 @@ before the body is read, and the case is loaded through its scope again afterwar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, status
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 
 from api.deps import CurrentCase, CurrentUser, Now, SessionDep, SettingsDep
-from api.uploads import StorageDep, finish_upload, receive_attachment
+from api.uploads import StorageDep, store_upload
 from core.errors import Invalid
 from models import AttachmentKind, AttachmentPublic, User
 from models.base import Id
 from workflows.attachments import service
-from workflows.attachments.storage import FileStorage, remove_spooled
+from workflows.attachments.storage import FileStorage
 from workflows.cases import access
 from workflows.inspections import service as inspections
 
@@ -54,21 +53,18 @@ async def upload_to_case(
     """Multipart `file` and `kind` → the stored attachment (413 over the limit, 415 for a type
     that is not allowed, 404 outside the reader's scope)."""
     case_id, user_id = case.id, user.id
-    session.rollback()  # no transaction (on SQLite: no write lock) while the body arrives
-    received = await receive_attachment(request, settings, storage)
 
-    def attach(upload):
+    def attach(upload, fields):
         actor = session.get(User, user_id)
         current = access.get_visible(session=session, case_id=case_id, user=actor)
         return service.attach_to_case(
-            session=session, case=current, kind=_kind(received.fields.get("kind")),
+            session=session, case=current, kind=_kind(fields.get("kind")),
             upload=upload, actor=actor, now=now, storage=storage,
         )  # fmt: skip
 
-    try:
-        attachment = await run_in_threadpool(finish_upload, session, storage, received, attach)
-    finally:
-        remove_spooled(received.path)
+    attachment = await store_upload(
+        request=request, session=session, settings=settings, storage=storage, attach=attach
+    )
     return AttachmentPublic.model_validate(attachment)
 
 
@@ -93,10 +89,8 @@ async def upload_minutes(
     inspection = inspections.get(session=session, inspection_id=inspection_id)
     service.inspection_attachments(session=session, inspection=inspection, user=user)  # 404?
     user_id = user.id
-    session.rollback()
-    received = await receive_attachment(request, settings, storage)
 
-    def attach(upload):
+    def attach(upload, _fields):
         actor = session.get(User, user_id)
         current = inspections.get(session=session, inspection_id=inspection_id)
         return service.attach_to_inspection(
@@ -104,10 +98,9 @@ async def upload_minutes(
             storage=storage,
         )  # fmt: skip
 
-    try:
-        attachment = await run_in_threadpool(finish_upload, session, storage, received, attach)
-    finally:
-        remove_spooled(received.path)
+    attachment = await store_upload(
+        request=request, session=session, settings=settings, storage=storage, attach=attach
+    )
     return AttachmentPublic.model_validate(attachment)
 
 
