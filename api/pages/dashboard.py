@@ -8,11 +8,12 @@ from sqlmodel import select
 from api.deps import Now, SessionDep
 from api.pages import forms
 from api.pages.web import page_roles, render
-from core.clock import report_period
+from core.clock import days_bounds, report_period
 from models import Agency, Role, User
 from models.base import Day, Id
 from workflows import health
 from workflows.cases import access
+from workflows.feedback import rating
 from workflows.reports import summary as reports
 
 router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
@@ -43,6 +44,7 @@ def dashboard(
     )
     biggest = max(year.backlog_by_age.values(), default=0) or 1
     ping_pong = reports.ping_pong_cases(session=session, agency_ids=scope)
+    year_start, year_end = days_bounds(year.period_from, year.period_to)
     context = {
         "agency_id": agency_id or (user.agency_id if user.role == Role.head else None),
         "choices": _agency_choices(session, user),
@@ -51,6 +53,15 @@ def dashboard(
         "soon_due": reports.soon_due_count(session=session, agency_ids=scope, now=now),
         "buckets": [(k, v, v * 100 / biggest) for k, v in year.backlog_by_age.items()],
         "ranking": reports.agencies_by_overdue(session=session, agency_ids=scope, now=now),
+        # The citizens' ratings this year, the agencies with the lowest share satisfied first.
+        "satisfaction": rating.satisfaction_by_agency(
+            session=session,
+            agency_ids=scope,
+            start=year_start,
+            end=year_end,
+            worst_first=True,
+            limit=20,
+        ),
         "ping_pong": ping_pong,
         # Only the agencies of the listed cases (every agency took 20-250 ms at 3,763).
         "agency_names": dict(

@@ -1,11 +1,14 @@
-"""GET /exports/cases: any case list (the same filters as GET /cases) as CSV or XLSX."""
+"""GET /exports/cases: any case list (the same filters as GET /cases) as CSV or XLSX, in the
+columns of api/export_tables.py."""
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from api import exports
-from api.deps import CurrentUser, Now, SessionDep
+from api.deps import CurrentUser, Now, SessionDep, SettingsDep
+from api.export_tables import CASE_HEADERS, case_rows
+from api.i18n import language
 from core.clock import local_time
 from models import CaseKind, CaseStatus
 from models.base import AwareInstant, Id, Text
@@ -17,7 +20,9 @@ MAX_ROWS = 100_000
 
 @router.get("/cases")
 def export_cases(
+    request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     user: CurrentUser,
     now: Now,
     format: Literal["csv", "xlsx"] = "csv",
@@ -43,7 +48,7 @@ def export_cases(
         session=session, cases=found, viewer=user, now=now, where="export"
     )
     session.commit()
+    lang = language(request, settings.language)
+    rows = case_rows(session=session, cases=found, shown=shown, lang=lang, now=now)
     filename = f"cases_{local_time(now):%Y%m%d_%H%M}"
-    return exports.download(
-        format, filename, search.EXPORT_COLUMNS, search.export_rows(found, shown)
-    )
+    return exports.download(format, filename, CASE_HEADERS, rows)

@@ -2,13 +2,16 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from api import exports
-from api.deps import Now, SessionDep, require_roles
-from core.clock import report_period
-from models import Role, User
+from api.deps import Now, SessionDep, SettingsDep, require_roles
+from api.export_tables import summary_sheets
+from api.i18n import language
+from core.clock import days_bounds, report_period
+from models import Agency, Role, User
 from models.base import Day, Id
+from workflows.feedback import rating
 from workflows.reports import summary as reports
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -17,7 +20,9 @@ ReportUser = Annotated[User, Depends(require_roles(Role.head, Role.inspector, Ro
 
 @router.get("/summary")
 def summary(
+    request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     user: ReportUser,
     now: Now,
     period_from: Annotated[Day | None, Query(alias="from")] = None,
@@ -38,18 +43,16 @@ def summary(
     )
     if format == "json":
         return result.as_dict()
+    start, end = days_bounds(period_from, period_to)
+    per_agency = rating.satisfaction_by_agency(
+        session=session, agency_ids=scope, start=start, end=end
+    )
+    agency = session.get(Agency, agency_id) if agency_id else None
+    sheets = summary_sheets(
+        result=result,
+        scope_name=agency.name if agency else None,
+        per_agency=per_agency,
+        lang=language(request, settings.language),
+    )
     filename = f"summary_{period_from.isoformat()}_{period_to.isoformat()}"
-    return exports.download(format, filename, ("figure", "value"), summary_rows(result))
-
-
-def summary_rows(result: reports.Summary) -> list[tuple[str, object]]:
-    """The summary as (figure, value) rows, backlog buckets and measures flattened."""
-    rows: list[tuple[str, object]] = []
-    for key, value in result.as_dict().items():
-        if isinstance(value, dict):
-            rows.extend((f"{key}.{sub}", v) for sub, v in value.items())
-        elif isinstance(value, list):
-            rows.extend((key, note) for note in value)
-        else:
-            rows.append((key, value))
-    return rows
+    return exports.download_sheets(format, filename, sheets)

@@ -18,6 +18,7 @@ from workflows.cases.confidentiality import HIDDEN
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Mon 02/03/2026 09:00 in Hà Nội
 NAME, PHONE = "Lê Thị Tố Giác", "0987 654 321"
+CODE, CITIZEN = "Mã hồ sơ / Code", "Công dân / Citizen"  # columns of the case exports
 ADDRESS, ID_NUMBER, EMAIL = "Số 5 ngõ 12, phường Quang Trung", "001234567890", "to.giac@example.vn"
 ALLOWED = ("assignee", "head", "admin")
 MASKED = ("inspector", "officer", "clerk", "parent_head", "other_head")
@@ -227,18 +228,18 @@ def test_exports_csv_and_xlsx(client, session, settings, scene, reader):
     headers = _headers(settings, scene.users[reader])
     response = client.get("/api/v1/exports/cases", params={"format": "csv"}, headers=headers)
     assert response.status_code == 200
-    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
+    rows = {r[CODE]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
     denunciation = next(r for code, r in rows.items() if code.startswith("TC-"))
     complaint = next(r for code, r in rows.items() if code.startswith("KN-"))
-    assert complaint["citizen_name"] == "Phạm Văn Khiếu"
+    assert complaint[CITIZEN] == "Phạm Văn Khiếu"
     xlsx = client.get("/api/v1/exports/cases", params={"format": "xlsx"}, headers=headers)
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     cells = [str(v) for row in sheet.iter_rows(values_only=True) for v in row]
     if reader in ALLOWED:
-        assert denunciation["citizen_name"] == NAME and NAME in cells
+        assert denunciation[CITIZEN] == NAME and NAME in cells
         assert [e.data["where"] for e in _shown_events(session, scene)] == ["export"]
     else:
-        assert denunciation["citizen_name"].startswith(HIDDEN["vi"])
+        assert denunciation[CITIZEN].startswith(HIDDEN["vi"])
         assert NAME not in cells and not _leaks(response.text)
         assert _shown_events(session, scene) == []
 

@@ -23,7 +23,7 @@ def test_officer_exports_only_their_agency(client, session, now):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert sorted(r["code"] for r in rows) == sorted(
+    assert sorted(r["Mã hồ sơ / Code"] for r in rows) == sorted(
         c.code for c in cases if c.agency_id == mine.id
     )
 
@@ -31,7 +31,7 @@ def test_officer_exports_only_their_agency(client, session, now):
         "/api/v1/exports/cases", params={"format": "xlsx", "overdue": "true"}, headers=headers
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
-    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    codes = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     expected = [
         c.code
         for c in cases

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from api.deps import utcnow
+from api.labels import label
 from models import CaseStatus, InspectionCreate, Role
 from tests.factories import auth, make_agency, make_head, make_user
 from tests.report_data import make_cases
@@ -251,15 +252,18 @@ def test_summary_downloads_as_csv_and_xlsx(client, session, tree, frozen):
     )
     assert response.status_code == 200
     assert "summary_2025-01-01_2026-03-02.csv" in response.headers["content-disposition"]
-    rows = dict(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:])
-    assert int(rows["received"]) == body["received"]
-    assert int(rows["backlog_by_age.over_3_years"]) == body["backlog_by_age"]["over_3_years"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Chỉ tiêu / Figure", "Giá trị / Value"]
+    figures = dict(row for row in rows[1:] if len(row) == 2)
+    assert int(figures[label("vi", "fig", "received")]) == body["received"]
+    oldest = f"{label('vi', 'fig', 'open_now')} · {label('vi', 'age', 'over_3_years')}"
+    assert int(figures[oldest]) == body["backlog_by_age"]["over_3_years"]
 
     response = client.get(
         "/api/v1/reports/summary", params={**params, "format": "xlsx"}, headers=headers
     )
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     values = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert values["overdue_now"] == body["overdue_now"]
-    assert values["resolved_on_time"] == body["resolved_on_time"]
+    assert values[label("vi", "fig", "overdue_now")] == body["overdue_now"]
+    assert values[label("vi", "fig", "resolved_on_time")] == body["resolved_on_time"]

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from models import OPEN_STATUSES, Case, CaseKind, CaseStatus, User
 from workflows.cases.access import visible_agency_ids
-from workflows.cases.confidentiality import HIDDEN_BOTH, hidden, identity_visible
+from workflows.cases.confidentiality import identity_visible
 from workflows.deadlines.overdue import not_overdue_condition, overdue_condition
 
 Order = Literal["newest", "due"]
@@ -112,22 +112,3 @@ def matching(
     scope = visible_agency_ids(session=session, user=user)
     where = conditions(agency_ids=scope, filters=filters, now=now, viewer=user)
     return list(session.scalars(select(Case).where(*where).order_by(*ORDERS[order]).limit(limit)))
-
-
-EXPORT_COLUMNS = (
-    "code", "kind", "status", "title", "agency_id", "assignee_id", "citizen_name",
-    "received_at", "accepted_at", "due_at", "resolved_at", "resolved_due_at",
-    "escalation_level", "extensions_used", "transfer_count", "ping_pong", "long_pending",
-)  # fmt: skip
-
-
-def export_rows(cases: list[Case], shown: frozenset[int] = frozenset()) -> list[list]:
-    """The cases as rows of EXPORT_COLUMNS; a denouncer's name only where the reader was
-    `shown` it."""
-    return [
-        [
-            HIDDEN_BOTH if column == "citizen_name" and hidden(c, shown) else getattr(c, column)
-            for column in EXPORT_COLUMNS
-        ]
-        for c in cases
-    ]

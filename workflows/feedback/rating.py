@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.errors import Conflict, Invalid, NotFound
-from models import Case, CaseFeedback, CaseStatus
+from models import Agency, Case, CaseFeedback, CaseStatus
 from models.feedback import ASPECTS
 
 RATABLE = (CaseStatus.resolved, CaseStatus.closed)
@@ -86,3 +86,68 @@ def satisfaction(
         "average_score": round(float(average), 2) if responses else None,
         "share_satisfied": round(int(satisfied) / responses, 4) if responses else None,
     }
+
+
+@dataclass(frozen=True)
+class AgencySatisfaction:
+    agency_id: int
+    name: str
+    responses: int
+    average_score: float
+    share_satisfied: float
+
+
+def satisfaction_by_agency(
+    *,
+    session: Session,
+    agency_ids: list[int] | None,
+    start: datetime,
+    end: datetime,
+    worst_first: bool = False,
+    limit: int | None = None,
+) -> list[AgencySatisfaction]:
+    """The figures of `satisfaction` for each agency rated in [start, end): by name, or the
+    lowest share satisfied first (the dashboard: where attention is needed)."""
+    responses = func.count().label("responses")
+    satisfied = func.sum(sql_case((CaseFeedback.score >= SATISFIED, 1), else_=0))
+    share = (satisfied * 1.0 / func.count()).label("share")
+    per_agency = (
+        select(
+            CaseFeedback.agency_id.label("agency_id"),
+            responses,
+            func.avg(CaseFeedback.score).label("average"),
+            share,
+        )
+        .where(CaseFeedback.created_at >= start, CaseFeedback.created_at < end)
+        .group_by(CaseFeedback.agency_id)
+    )
+    if agency_ids is not None:
+        per_agency = per_agency.where(col(CaseFeedback.agency_id).in_(agency_ids))
+    per_agency = per_agency.subquery()
+    order = (
+        (per_agency.c.share, per_agency.c.responses.desc(), Agency.name)
+        if worst_first
+        else (Agency.name, Agency.id)
+    )
+    query = (
+        select(
+            Agency.id,
+            Agency.name,
+            per_agency.c.responses,
+            per_agency.c.average,
+            per_agency.c.share,
+        )
+        .join(per_agency, per_agency.c.agency_id == Agency.id)
+        .order_by(*order)
+        .limit(limit)
+    )
+    return [
+        AgencySatisfaction(
+            agency_id=a,
+            name=n,
+            responses=int(r),
+            average_score=round(float(avg), 2),
+            share_satisfied=round(float(s), 4),
+        )
+        for a, n, r, avg, s in session.execute(query)
+    ]
