@@ -47,7 +47,9 @@ def summary(
     per_agency = rating.satisfaction_by_agency(
         session=session, agency_ids=scope, start=start, end=end
     )
-    agency = session.get(Agency, agency_id) if agency_id else None
+    # the scope by name: the asked agency, or a head's own (their default scope)
+    named = agency_id or (user.agency_id if user.role == Role.head else None)
+    agency = session.get(Agency, named) if named else None
     sheets = summary_sheets(
         result=result,
         scope_name=agency.name if agency else None,
