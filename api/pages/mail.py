@@ -5,8 +5,9 @@ Reading the folder is notifications/mailbox.py's job; this module only shows it.
 """
 
 from email.utils import getaddresses
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
 from api.deps import SettingsDep
 from api.i18n import N_
@@ -17,7 +18,7 @@ from models import Role, User
 from notifications import mailbox
 
 router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
-MAX_LISTED = 300
+PAGE_SIZE = 50
 
 
 def _visible(to: str, user: User) -> bool:
@@ -27,13 +28,23 @@ def _visible(to: str, user: User) -> bool:
 
 
 @router.get("/mail")
-def mail_folder(request: Request, user: PageUser, settings: SettingsDep):
-    mails = [
-        m
-        for m in mailbox.list_mail(settings.mail_dir, limit=MAX_LISTED * 10)
-        if _visible(m.to, user)
-    ][:MAX_LISTED]
-    context = {"mails": mails, "smtp": settings.smtp_configured}
+def mail_folder(
+    request: Request,
+    user: PageUser,
+    settings: SettingsDep,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+):
+    """The reader's mail, newest first, PAGE_SIZE a page."""
+    mine = mailbox.mail_to(settings.mail_dir, None if user.role == Role.admin else user.email)
+    pages = max(1, -(-len(mine) // PAGE_SIZE))
+    page = min(page, pages)
+    context = {
+        "mails": mine[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        "smtp": settings.smtp_configured,
+        "page": page,
+        "pages": pages,
+        "total": len(mine),
+    }
     return render(request, "mail.html", context, user=user)
 
 
