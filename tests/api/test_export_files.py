@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from api.deps import utcnow
 from api.export_tables import CASE_HEADERS, SATISFACTION_HEADERS, SUMMARY_HEADERS
+from api.i18n import translations
 from api.labels import label
 from models import Role
 from tests.case_factories import act, at, make_case
@@ -17,6 +18,12 @@ from tests.factories import auth, make_agency, make_head, make_user
 from tests.web.test_pages import sign_in
 
 NOW = at("2026-11-27", "10:00")
+VI = translations("vi")  # the catalogue: figures keep its words, whatever they become
+
+
+def satisfaction_row(figure: str) -> str:
+    """The row of a satisfaction figure in the Vietnamese summary."""
+    return VI.gettext("Citizens' satisfaction") + " · " + VI.gettext(figure)
 
 
 def _csv(response) -> list[list[str]]:
@@ -126,14 +133,16 @@ def test_summary_csv_has_vietnamese_figures_and_satisfaction_per_agency(client, 
     assert tuple(rows[0]) == SUMMARY_HEADERS
     figures = dict(row for row in rows[1:] if len(row) == 2 and row[0])
     assert figures[label("vi", "fig", "received")] == "3"  # the overdue one came in September
-    assert figures["Từ ngày"] == "01/11/2026" and figures["Đến ngày"] == "30/11/2026"
-    assert figures["Số liệu tính đến"] == "27/11/2026 10:00"
-    assert figures["Mức độ hài lòng của người dân · Điểm trung bình (1–5)"] == "3,67"
-    assert figures["Mức độ hài lòng của người dân · Tỷ lệ hài lòng (4–5)"] == "66,7%"
+    assert figures[VI.pgettext("report", "From")] == "01/11/2026"
+    assert figures[VI.pgettext("report", "To")] == "30/11/2026"
+    assert figures[VI.pgettext("report", "As of")] == "27/11/2026 10:00"
+    assert figures[satisfaction_row("Average score (1–5)")] == "3,67"
+    assert figures[satisfaction_row("Share satisfied (4–5)")] == "66,7%"
+    assert "Share satisfied" not in satisfaction_row("Share satisfied (4–5)")  # in Vietnamese
     assert not any("backlog_by_age" in row[0] or "." in row[0].split(" ")[0] for row in rows if row)
 
     start = rows.index(list(SATISFACTION_HEADERS))
-    assert rows[start - 1] == ["Mức độ hài lòng theo cơ quan"] and rows[start - 2] == []
+    assert rows[start - 1] == [VI.gettext("Satisfaction by agency")] and rows[start - 2] == []
     per_agency = {row[0]: row[1:] for row in rows[start + 1 :]}
     assert per_agency == {
         "UBND phường Phúc Xá": ["1", "4", "100,0%"],

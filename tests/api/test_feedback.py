@@ -12,6 +12,7 @@ from sqlmodel import select
 from api.deps import utcnow
 from models import CaseFeedback, Notification, Role
 from notifications.render import render
+from tests.api.test_export_files import satisfaction_row
 from tests.case_factories import act, at, make_case
 from tests.factories import auth, make_agency, make_head, make_user
 from tests.web.test_pages import sign_in
@@ -161,14 +162,14 @@ def test_summary_and_its_exports_carry_satisfaction_per_agency(api, engine, sess
     as_csv = api.get("/api/v1/reports/summary", params={**period, "format": "csv"}, headers=headers)
     rows = list(csv.reader(io.StringIO(as_csv.text.lstrip("\ufeff"))))
     figures = dict(row for row in rows if len(row) == 2)
-    assert figures["Mức độ hài lòng của người dân · Số lượt đánh giá"] == "3"
-    assert figures["Mức độ hài lòng của người dân · Điểm trung bình (1–5)"] == "3,67"
+    assert figures[satisfaction_row("Ratings")] == "3"
+    assert figures[satisfaction_row("Average score (1–5)")] == "3,67"
     as_xlsx = api.get(
         "/api/v1/reports/summary", params={**period, "format": "xlsx"}, headers=headers
     )
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).worksheets[0]
     figures = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
-    assert figures["Mức độ hài lòng của người dân · Tỷ lệ hài lòng (4–5)"] == 0.6667
+    assert figures[satisfaction_row("Share satisfied (4–5)")] == 0.6667
 
     report_page = api.get("/reports?from=2026-03-01&to=2026-03-31").text
     assert 'data-figure="satisfaction.responses">3<' in report_page

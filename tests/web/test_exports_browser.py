@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from core.clock import local_date
 from models import Role
+from tests.api.test_export_files import VI
 from tests.case_factories import act, at, make_case
 from tests.factories import PASSWORD, make_agency, make_head, make_user
 from tests.web.conftest import sign_in
@@ -60,8 +61,8 @@ def test_head_downloads_the_summary_and_the_overdue_list(page, live_server, dist
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
     assert rows[0] == ["Chỉ tiêu / Figure", "Giá trị / Value"]
     figures = dict(row for row in rows if len(row) == 2)
-    assert figures["Từ ngày"] == district["received"].strftime("%d/%m/%Y")
-    assert figures["Phạm vi"] == "UBND quận Ba Đình"
+    assert figures[VI.pgettext("report", "From")] == district["received"].strftime("%d/%m/%Y")
+    assert figures[VI.gettext("Scope")] == "UBND quận Ba Đình"
     agencies = {row[0]: row[1:] for row in rows if len(row) == 4}
     assert agencies["UBND phường Phúc Xá"] == ["1", "5", "100,0%"]
 
