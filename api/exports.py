@@ -118,7 +118,8 @@ def _xlsx_cell(sheet, value: Any) -> Any:
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """One worksheet per table: a bold header row, columns as wide as their longest text."""
+    """One worksheet per table: a bold, frozen header row with filters; columns as wide as
+    their longest text."""
     workbook = Workbook(write_only=True)
     for table in sheets:
         sheet = workbook.create_sheet(_sheet_title(table.title))
@@ -130,6 +131,8 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = min(width, MAX_WIDTH) + 2
         sheet.freeze_panes = "A2"
+        if rows:  # the header row's filter buttons, over every row
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.headers))}{len(rows) + 1}"
         header = []
         for text in table.headers:
             cell = _xlsx_cell(sheet, text)
@@ -145,7 +148,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
 
 def _sheet_title(title: str) -> str:
     """A worksheet name Excel accepts: 31 characters, none of []:*?/\\."""
-    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip()
+    cleaned = " ".join("".join(" " if ch in "[]:*?/\\" else ch for ch in title).split())
     return cleaned[:31] or "Sheet1"
 
 

@@ -123,6 +123,7 @@ def test_overdue_list_xlsx_has_date_cells_and_names(client, world):
     assert received.value == at("2026-09-01", "09:00").replace(tzinfo=None)  # a local date cell
     assert received.number_format == "dd/mm/yyyy hh:mm"
     assert received.is_date
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:U2"  # 21 columns, 1 case
     widths = [sheet.column_dimensions[letter].width for letter in ("B", "E", "G")]
     assert all(width and width >= 12 for width in widths), widths
 
