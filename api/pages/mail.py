@@ -43,7 +43,6 @@ def mail_folder(
         "smtp": settings.smtp_configured,
         "page": page,
         "pages": pages,
-        "total": len(mine),
     }
     return render(request, "mail.html", context, user=user)
 
