@@ -55,7 +55,7 @@ def test_api_export_and_queue_find_the_same_cases(client, session, now):
             "/api/v1/exports/cases", params={"format": "csv", **params}, headers=headers
         )
         text = response.content.decode("utf-8-sig")
-        return {row["code"] for row in csv.DictReader(io.StringIO(text))}
+        return {row["Mã hồ sơ / Code"] for row in csv.DictReader(io.StringIO(text))}
 
     overdue = {codes["late"], codes["late_new"], codes["theirs"]}
     assert api(overdue="true") == export(overdue="true") == overdue
