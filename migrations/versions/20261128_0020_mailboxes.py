@@ -70,7 +70,7 @@ def upgrade() -> None:
             ["handled_by_id"], ["users.id"], name=op.f("fk_inbox_items_handled_by_id_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox_items")),
-        sa.UniqueConstraint("agency_id", "message_id", name=op.f("uq_inbox_items_agency_id")),
+        sa.UniqueConstraint("agency_id", "message_id", name=op.f("uq_inbox_items_agency_id_message_id")),
     )
     op.create_index(op.f("ix_inbox_items_agency_id"), "inbox_items", ["agency_id"], unique=False)
     op.create_index(op.f("ix_inbox_items_state"), "inbox_items", ["state"], unique=False)

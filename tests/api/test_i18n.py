@@ -10,6 +10,7 @@ from babel.messages.pofile import read_po
 from api import i18n
 from api.labels import label, labels
 from models import (
+    InboxState,
     CaseKind,
     CaseStatus,
     Channel,
@@ -101,6 +102,7 @@ def test_catalogue_holds_every_text_of_the_templates_and_the_code(tmp_path):
                 "flagged_for_inspection",
             ],
         ),
+        ("inbox", list(InboxState)),
         ("insp.kind", list(InspectionKind)),
         ("insp.outcome", list(ConclusionOutcome)),
         ("measure", list(MeasureKind)),
