@@ -10,12 +10,12 @@ from babel.messages.pofile import read_po
 from api import i18n
 from api.labels import label, labels
 from models import (
-    InboxState,
     CaseKind,
     CaseStatus,
     Channel,
     Complexity,
     ConclusionOutcome,
+    InboxState,
     InspectionKind,
     MeasureKind,
     Role,

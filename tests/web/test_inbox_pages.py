@@ -155,8 +155,8 @@ def test_a_denouncers_message_is_kept_confidential_once_a_denunciation(
 def test_the_admin_sets_the_mailbox_and_never_reads_the_password_back(client, desk):
     agency = desk["agency"]
     url = f"/api/v1/agencies/{agency.id}/mailbox"
-    body = {"address": "phananh@tanlap.gov.vn", "host": "mail.tanlap.gov.vn", "port": 993,
-            "security": "ssl", "login": "phananh", "folder": "INBOX", "acknowledge": True}  # fmt: skip
+    body = dict(address="phananh@tanlap.gov.vn", host="mail.tanlap.gov.vn", port=993,
+                security="ssl", login="phananh", folder="INBOX", acknowledge=True)  # fmt: skip
     admin = auth(client, desk["admin"])
     assert client.put(url, json=body, headers=admin).status_code == 422  # a new one needs it
     made = client.put(url, json={**body, "password": "Bi-mat-123"}, headers=admin)
