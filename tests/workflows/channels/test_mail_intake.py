@@ -15,10 +15,19 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from models import InboxAttachment, InboxItem, JobRun, MailboxSecurity, MailboxUpdate, Notification
+from api.deps import TOKEN_COOKIE
+from models import (
+    InboxAttachment,
+    InboxItem,
+    JobRun,
+    MailboxSecurity,
+    MailboxUpdate,
+    Notification,
+    Role,
+)
 from models.mailbox import AgencyMailbox
 from tests import attachment_files
-from tests.factories import make_agency
+from tests.factories import make_agency, make_user, session_token
 from tests.imap_server import imap_server
 from tests.mail_messages import plain, with_files
 from workflows.attachments.storage import FileStorage
@@ -228,7 +237,7 @@ def test_without_acknowledgement_nothing_is_written_to_the_outbox(
 
 
 def test_a_server_down_or_a_refused_login_shows_on_the_health_panel(
-    session, engine, agency, server, settings
+    session, engine, agency, server, settings, client
 ):
     other = make_agency(session, "UBND xã Phúc Trìu")
     configure(session, agency, server, settings.secret_key, password="sai-mat-khau")
@@ -250,6 +259,13 @@ def test_a_server_down_or_a_refused_login_shows_on_the_health_panel(
     assert total["failed"] == 2
     session.expire_all()
     assert "ConnectionRefusedError" in session.get(AgencyMailbox, other.id).last_error
+
+    client.cookies.set(TOKEN_COOKIE, session_token(settings, make_user(session, Role.admin)))
+    panel = client.get("/dashboard?lang=en")
+    assert panel.status_code == 200
+    assert 'data-health="problem"' in panel.text
+    assert "Mailbox not read: UBND xã Phúc Trìu" in panel.text
+    assert "2 mailboxes, 0 new messages, 2 could not be read" in panel.text
 
 
 def test_the_password_is_stored_encrypted(session, agency, server, settings):
