@@ -96,7 +96,7 @@ def make_case(
                      "address": citizen_address.strip() or None},
         )  # fmt: skip
         case = inbox.to_case(session=session, item=item, data=data, actor=user, now=now,
-                             base_url=settings.base_url)  # fmt: skip
+                             base_url=settings.base_url, sms=settings.sms_configured)  # fmt: skip
         session.commit()
     except ValidationError:
         error = DomainError(_("Not recorded: check the title and the citizen's name, phone "

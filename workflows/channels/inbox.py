@@ -219,7 +219,7 @@ def _claim(*, session: Session, item: InboxItem, state: InboxState, actor: User,
 
 
 def to_case(*, session: Session, item: InboxItem, data: CaseCreate, actor: User, now: datetime,
-            base_url: str) -> Case:  # fmt: skip
+            base_url: str, sms: bool = False) -> Case:  # fmt: skip
     """Register a case from the item: its agency, channel email, received when the message
     arrived (the legal clock runs from the agency's receipt); its files become the case's."""
     _open(item)
@@ -230,7 +230,9 @@ def to_case(*, session: Session, item: InboxItem, data: CaseCreate, actor: User,
             "received_at": item.received_at,
         }  # fmt: skip
     )
-    case = intake.intake(session=session, data=data, actor=actor, now=now, base_url=base_url).case
+    case = intake.intake(
+        session=session, data=data, actor=actor, now=now, base_url=base_url, sms=sms
+    ).case
     _claim(session=session, item=item, state=InboxState.case, actor=actor, now=now,
            case_id=case.id)  # fmt: skip
     _attach_files(session=session, item=item, case=case, actor=actor, now=now,
