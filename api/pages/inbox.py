@@ -6,13 +6,17 @@ message arrived), added to an existing case, or discarded with a reason
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, Response
 from pydantic import ValidationError
 
 from api.deps import Now, SessionDep, SettingsDep
 from api.pages.web import PageNotFound, PageUser, error_text, page_translator, redirect, render
+from api.routes.attachments import disposition
+from api.uploads import StorageDep
 from core.errors import DomainError, NotFound
 from models import Agency, CaseCreate, CaseKind, InboxState, User
 from models.base import Id
+from workflows.attachments.storage import FileStorage
 from workflows.channels import inbox
 
 router = APIRouter(include_in_schema=False)
@@ -71,6 +75,26 @@ def _refused(request, session, user, item, exc, form, values=None):
     message = error_text(request, exc) if isinstance(exc, DomainError) else str(exc)
     return _item_page(request, session, user, item, values=values, error=message, form=form,
                       status=status)  # fmt: skip
+
+
+@router.get("/inbox/{item_id}/files/{file_id}", response_model=None)
+def item_file(
+    item_id: Id, file_id: Id, session: SessionDep, storage: StorageDep, user: PageUser
+) -> Response:
+    """A stored file of the message, to read before deciding (404 where the sender is kept
+    confidential from this reader)."""
+    item = _item(session, item_id, user)
+    try:
+        kept = inbox.file(session=session, item=item, file_id=file_id, user=user)
+    except NotFound:
+        raise PageNotFound() from None
+    headers = {"Content-Disposition": disposition(kept.filename),
+               "X-Content-Type-Options": "nosniff"}  # fmt: skip
+    if isinstance(storage, FileStorage):
+        return FileResponse(storage.path(kept.sha256), media_type=kept.content_type,
+                            headers=headers)  # fmt: skip
+    data = b"".join(storage.read(session=session, sha256=kept.sha256))
+    return Response(data, media_type=kept.content_type, headers=headers)
 
 
 @router.post("/inbox/{item_id}/case")

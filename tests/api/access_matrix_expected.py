@@ -1012,4 +1012,12 @@ EXPECTED: dict[str, dict[str, str]] = {
         "inspector": "404",
         "admin": "404",
     },
+    "GET /inbox/{item_id}/files/{file_id}": {
+        "anonymous": "303",
+        "clerk": "404",
+        "officer": "404",
+        "head": "404",
+        "inspector": "404",
+        "admin": "404",
+    },
 }

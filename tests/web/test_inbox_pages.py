@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from api.deps import TOKEN_COOKIE
-from models import Attachment, Case, CaseEvent, InboxItem, Role
+from models import Attachment, Case, CaseEvent, InboxAttachment, InboxItem, Role
 from models.db import engine_for
 from tests import attachment_files
 from tests.case_factories import make_case
@@ -79,6 +79,11 @@ def test_a_message_becomes_a_case_received_when_it_arrived(client, settings, ses
     sign_in(client, settings, desk["clerk"])
     form = client.get(f"/inbox/{item_id}").text
     assert 'value="Tố cáo cán bộ địa chính"' in form  # prefilled from the message
+    (file_id,) = session.exec(select(InboxAttachment.id)).all()
+    assert f'href="/inbox/{item_id}/files/{file_id}"' in form
+    read = client.get(f"/inbox/{item_id}/files/{file_id}")  # read before deciding
+    assert read.status_code == 200 and read.content == pdf
+    assert read.headers["content-type"] == "application/pdf"
     posted = client.post(f"/inbox/{item_id}/case", data={
         "kind": "petition", "title": "Phản ánh việc cấp sổ đỏ", "description": "Nội dung thư.",
         "citizen_name": "Trần Thị Bình", "citizen_email": "binh@example.vn",
@@ -133,7 +138,8 @@ def test_discard_needs_a_reason_and_add_needs_a_case_in_scope(
 def test_a_denouncers_message_is_kept_confidential_once_a_denunciation(
     client, settings, session, desk
 ):
-    item_id = an_item(settings, desk["agency"])
+    letter = inbox.MailFile("don-to-cao.pdf", "application/pdf", attachment_files.pdf())
+    item_id = an_item(settings, desk["agency"], files=[letter])
     sign_in(client, settings, desk["clerk"])
     posted = client.post(f"/inbox/{item_id}/case", data={
         "kind": "denunciation", "title": "Tố cáo cán bộ địa chính",
@@ -147,6 +153,8 @@ def test_a_denouncers_message_is_kept_confidential_once_a_denunciation(
     assert "binh@example.vn" not in hidden.text and "Trần Thị Bình" not in hidden.text
     assert "nhận tiền" not in hidden.text
     assert "binh@example.vn" not in client.get("/inbox").text
+    (file_id,) = session.exec(select(InboxAttachment.id)).all()
+    assert client.get(f"/inbox/{item_id}/files/{file_id}").status_code == 404
     client.cookies.clear()
     sign_in(client, settings, desk["head"])  # the head of the resolving agency may see
     assert "binh@example.vn" in client.get(f"/inbox/{item_id}").text
