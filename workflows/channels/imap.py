@@ -35,10 +35,13 @@ from workflows.channels.inbox import MailFile, Message, exists, record
 TIMEOUT_SECONDS = 30
 _INTERNALDATE = re.compile(rb'INTERNALDATE "([^"]+)"')
 _HTML_TAG = re.compile(r"<[^>]+>")
+# The server's or the network's failures: they end this mailbox's fetch, noted, not raised.
 FETCH_ERRORS = (
-    imaplib.IMAP4.error, imap_tools.errors.MailboxLoginError, OSError, socket.timeout,
+    imaplib.IMAP4.error, imap_tools.errors.ImapToolsError, OSError, socket.timeout,
     ssl.SSLError, EOFError,
 )  # fmt: skip
+# A message this code cannot make sense of: it stays unseen on the server, the others are read.
+UNREADABLE = (ValueError, LookupError, TypeError, AttributeError, IndexError)
 
 
 @dataclass
@@ -69,6 +72,8 @@ def fetch(
         mailbox = session.get(AgencyMailbox, agency_id)
         agency = session.get(Agency, agency_id)
         session.expunge_all()
+    if mailbox is None or agency is None:  # removed meanwhile
+        return report
     try:
         with connect(mailbox, password) as client:
             for uid in client.uids(AND(seen=False)):
@@ -92,7 +97,11 @@ def _one(*, client, uid, engine, agency, mailbox, storage, max_bytes, now, repor
         full = next(client.fetch(uid_list=[uid], mark_seen=False), None)
         if full is None:
             return
-        message = read(full, received_at=_arrival(client, uid) or now)
+        try:
+            message = read(full, received_at=_arrival(client, uid) or now)
+        except UNREADABLE as error:
+            report.error = f"message {uid} could not be read: {type(error).__name__}: {error}"
+            return
         with Session(engine) as session:
             item = record(
                 session=session, agency=agency, message=message, now=now, storage=storage,

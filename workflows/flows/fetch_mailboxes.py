@@ -24,6 +24,8 @@ def fetch_one(agency_id: int, now: datetime) -> dict:
     settings = edge.settings()
     with session_scope(edge.engine()) as session:
         box = session.get(AgencyMailbox, agency_id)
+        if box is None:  # removed since the run began
+            return {"new": 0, "known": 0, "error": None}
         token = box.password_encrypted
     try:
         password = mailboxes.decrypt(token, secret=settings.secret_key)
@@ -36,6 +38,8 @@ def fetch_one(agency_id: int, now: datetime) -> dict:
         )  # fmt: skip
     with session_scope(edge.engine()) as session:
         box = session.get(AgencyMailbox, agency_id)
+        if box is None:
+            return {"new": report.new, "known": report.known, "error": report.error}
         finished = datetime.now(UTC)
         box.last_fetch_at = finished
         if report.error:
