@@ -86,7 +86,8 @@ def remove(*, session: Session, agency_id: int) -> None:
 
 def public(mailbox: AgencyMailbox) -> MailboxPublic:
     """The mailbox as the API shows it: without the password."""
-    values = mailbox.model_dump(exclude={"password_encrypted"})
+    names = set(MailboxPublic.model_fields) - {"password_set"}
+    values = {name: getattr(mailbox, name) for name in names}
     return MailboxPublic(**values, password_set=bool(mailbox.password_encrypted))
 
 
