@@ -36,6 +36,7 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
         },
         "action": {
             "attachment_added": pgettext("action", "File attached"),
+            "mail_added": pgettext("action", "Message from the mailbox added"),
             "attachment_read": pgettext("action", "Denunciation file read"),
             "import": pgettext("action", "Imported from the register"),
             "identity_shown": pgettext("action", "Denouncer's identity shown"),
@@ -164,7 +165,16 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
             "inspections": pgettext("menu", "Inspections"),
             "users": pgettext("menu", "Users"),
         },
+        "inbox": {
+            "new": pgettext("inbox", "Waiting"),
+            "case": pgettext("inbox", "Became a case"),
+            "added": pgettext("inbox", "Added to a case"),
+            "discarded": pgettext("inbox", "Discarded"),
+        },
         "error": {
+            "inbox.handled": _("Someone else handled this message meanwhile."),
+            "inbox.no_case": _("No case with this tracking code in your scope."),
+            "inbox.reason": _("Give the reason for discarding the message."),
             "insp.head_self_only": _("A head plans only self-inspections of their own agency."),
             "insp.member_outside_jurisdiction": _(
                 "Team members must work inside your jurisdiction."

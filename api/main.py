@@ -17,6 +17,7 @@ from api.pages import cases as case_pages
 from api.pages import citizens as citizen_pages
 from api.pages import dashboard as dashboard_pages
 from api.pages import imports as import_pages
+from api.pages import inbox as inbox_pages
 from api.pages import inspection_meeting as meeting_pages
 from api.pages import inspections as inspection_pages
 from api.pages import intake as intake_pages
@@ -37,6 +38,7 @@ from api.routes import (
     exports,
     feedback,
     inspections,
+    mailboxes,
     notices,
     notifications,
     procedures,
@@ -55,6 +57,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_ROUTERS = (
     auth,
     agencies,
+    mailboxes,
     reorganisation,
     users,
     escalation,
@@ -88,6 +91,7 @@ PAGE_ROUTERS = (
     import_pages,
     attachment_pages,
     citizen_pages,
+    inbox_pages,
     open311,
 )
 

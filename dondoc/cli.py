@@ -1,4 +1,4 @@
-"""The `dondoc` command line: serve, demo, sweep, create-admin, procedures load, import,
+"""The `dondoc` command line: serve, demo, sweep, fetch-mail, create-admin, procedures load, import,
 backup, restore, db upgrade."""
 
 import argparse
@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
         help="ISO date-time to sweep as of (without an offset: local time); default now",
     )
     sweep.set_defaults(handler=_sweep)
+    fetch = commands.add_parser("fetch-mail", help="fetch the agencies' feedback mailboxes once")
+    fetch.set_defaults(handler=_fetch_mail)
 
     admin = commands.add_parser("create-admin", help="create an administrator")
     admin.add_argument("--username", required=True)
@@ -120,6 +122,17 @@ def _instant(text: str) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=get_settings().tz)
     return value.astimezone(UTC)
+
+
+def _fetch_mail(_args) -> int:
+    from workflows.flows.fetch_mailboxes import run_fetch
+
+    total = run_fetch()
+    print(
+        f"{total['mailboxes']} mailboxes: {total['new']} new messages, {total['known']} known, "
+        f"{total['failed']} could not be read (their errors: the dashboard's health panel)"
+    )
+    return 1 if total["failed"] else 0
 
 
 def _sweep(args) -> int:

@@ -83,6 +83,7 @@ def replay(
                 actor=people[story.registered_by],
                 now=instant,
                 base_url=settings.base_url,
+                sms=settings.sms_configured,
             ).case
             by_story[n], result.case_ids[n] = case, case.id
         else:
@@ -95,6 +96,7 @@ def replay(
                 actor=people[act.actor],
                 now=instant,
                 base_url=settings.base_url,
+                sms=settings.sms_configured,
                 **_fields(act.fields, agencies, people),
             )
         if case.citizen_email:

@@ -37,6 +37,15 @@ from models.inspection import (
     MeasurePublic,
 )
 from models.job_run import JobRun
+from models.mailbox import (
+    AgencyMailbox,
+    InboxAttachment,
+    InboxItem,
+    InboxState,
+    MailboxPublic,
+    MailboxSecurity,
+    MailboxUpdate,
+)
 from models.notice import CaseNotice, CaseNoticePublic
 from models.notification import (
     DeliveryAttempt,
@@ -52,6 +61,13 @@ from models.user import Role, User, UserCreate, UserPublic, UserUpdate
 
 __all__ = [
     "JobRun",
+    "AgencyMailbox",
+    "InboxAttachment",
+    "InboxItem",
+    "InboxState",
+    "MailboxPublic",
+    "MailboxSecurity",
+    "MailboxUpdate",
     "ConclusionCreate",
     "ConclusionOutcome",
     "ConclusionPublic",

@@ -32,6 +32,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "citizen_answer": ("case", "answer"),
     "citizen_notice": ("case", "notice"),
     "ping_pong": ("case", "from_agency", "to_agency", "transfer_count"),
+    # The acknowledgement of a message to an agency's feedback mailbox (docs/channels.md).
+    "inbox_ack": ("agency_name", "subject", "received_at"),
 }
 CASE_KEYS = ("code", "title", "agency_name", "due_date", "overdue", "days_overdue", "days_left")
 

@@ -1,6 +1,7 @@
 """Cases for tests: registered through the real intake, actions through the real lifecycle."""
 
 import itertools
+import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -53,6 +54,7 @@ def make_case(
             now=now,
             base_url=BASE_URL,
             policies=policies,
+            sms=_sms_configured(),
         )
         session.commit()
         return result.case
@@ -79,6 +81,7 @@ def act(
                 actor=actor,
                 now=now,
                 base_url=BASE_URL,
+                sms=_sms_configured(),
                 policies=policies,
                 **fields,
             )
@@ -87,3 +90,9 @@ def act(
             session.rollback()
             raise
         return fresh
+
+
+def _sms_configured() -> bool:
+    """What the edges pass as `sms` (Settings.sms_configured): whether the test configured
+    an SMS gateway (read from the environment, so no settings are made where none were)."""
+    return bool(os.environ.get("DONDOC_SMS_URL"))

@@ -103,7 +103,12 @@ def test_a_deployed_sweep_runs_on_a_process_worker(settings, engine, session, no
 
         prefect("work-pool", "create", "dondoc", "--type", "process")
         deployed = prefect("--no-prompt", "deploy", "--all")
-        for name in ("escalation-sweep", "deliver-notifications", "daily-digest"):
+        for name in (
+            "escalation-sweep",
+            "deliver-notifications",
+            "daily-digest",
+            "fetch-mailboxes",
+        ):
             assert name in deployed
         worker = subprocess.Popen(
             [PREFECT, "worker", "start", "--pool", "dondoc"],

@@ -21,6 +21,7 @@ def test_every_entrypoint_imports_as_a_flow():
         "escalation-sweep",
         "deliver-notifications",
         "daily-digest",
+        "fetch-mailboxes",
     }
     for deployment in deployments:
         path, name = deployment["entrypoint"].split(":")

@@ -11,10 +11,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import DeliveryAttempt, JobRun, Notification, NotificationState
+from models import (
+    Agency,
+    AgencyMailbox,
+    DeliveryAttempt,
+    JobRun,
+    Notification,
+    NotificationState,
+)
 
 SWEEP = "escalation-sweep"
 DELIVERY = "deliver-notifications"
+MAILBOXES = "fetch-mailboxes"
 WAITING = (NotificationState.pending, NotificationState.sending)
 
 # The last delivery error, by kind: what an operator has to fix (the text itself, which
@@ -98,4 +106,35 @@ def readiness(*, session: Session) -> Readiness:
         last_error=last.response if last else None,
         last_error_at=last.at if last else None,
         last_error_kind=error_kind(last.response) if last else None,
+    )
+
+
+@dataclass(frozen=True)
+class MailboxProblem:
+    agency: str
+    error: str  # shown to admins only (it may name internal hosts)
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class MailIntake:
+    """The feedback mailboxes' fetch, for the admin's health panel."""
+
+    last_fetch_at: datetime | None
+    last_fetch: str | None
+    problems: list[MailboxProblem]
+
+
+def mail_intake(*, session: Session) -> MailIntake:
+    run = session.get(JobRun, MAILBOXES)
+    rows = session.execute(
+        select(Agency.name, AgencyMailbox.last_error, AgencyMailbox.last_error_at)
+        .join(Agency, Agency.id == AgencyMailbox.agency_id)
+        .where(AgencyMailbox.enabled, AgencyMailbox.last_error.is_not(None))
+        .order_by(Agency.name)
+    ).all()
+    return MailIntake(
+        last_fetch_at=run.finished_at if run else None,
+        last_fetch=run.summary if run else None,
+        problems=[MailboxProblem(agency=r[0], error=r[1], at=r[2]) for r in rows],
     )

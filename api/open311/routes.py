@@ -124,11 +124,19 @@ async def create_request(
     form = await request.form()
     fields = {key: value for key, value in form.items() if isinstance(value, str)}
     # The intake is blocking database work: off the event loop, like a plain route.
-    return await run_in_threadpool(_create, fmt, fields, request, session, settings.base_url, now)
+    return await run_in_threadpool(
+        _create, fmt, fields, request, session, settings.base_url, now, settings.sms_configured
+    )
 
 
 def _create(
-    fmt: str, fields: dict, request: Request, session: Session, base_url: str, now: datetime
+    fmt: str,
+    fields: dict,
+    request: Request,
+    session: Session,
+    base_url: str,
+    now: datetime,
+    sms: bool = False,
 ) -> Response:
     throttle(request=request, session=session, now=now)
     try:
@@ -151,7 +159,9 @@ def _create(
             lat=fields.get("lat") or None,
             long=fields.get("long") or None,
         )
-        case = open311.submit(session=session, key=key, form=submission, now=now, base_url=base_url)
+        case = open311.submit(
+            session=session, key=key, form=submission, now=now, base_url=base_url, sms=sms
+        )
         session.commit()
     except (DomainError, ValidationError) as error:
         session.rollback()

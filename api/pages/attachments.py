@@ -125,7 +125,8 @@ async def resolve_with_answer(request: Request, session: SessionDep, settings: S
         version = fields.get("version", "")
         lifecycle.apply(
             session=session, case=current, action="resolve", actor=actor, now=now,
-            base_url=settings.base_url, version=int(version) if version.isdigit() else -1,
+            base_url=settings.base_url, sms=settings.sms_configured,
+            version=int(version) if version.isdigit() else -1,
             answer=fields.get("answer", "").strip(),
         )  # fmt: skip
 

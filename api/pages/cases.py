@@ -177,6 +177,7 @@ def _action_route(action: str) -> None:
             actor=user,
             now=now,
             base_url=settings.base_url,
+            sms=settings.sms_configured,
             version=form.version,
             **fields,
         )

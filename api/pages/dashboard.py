@@ -74,6 +74,7 @@ def dashboard(
         "now": now,
         # The admin sees how the system runs (the same figures as /readyz, with the error text).
         "health": health.readiness(session=session) if user.role == Role.admin else None,
+        "mail_intake": health.mail_intake(session=session) if user.role == Role.admin else None,
     }
     return render(request, "dashboard.html", context, user=user)
 

@@ -124,6 +124,7 @@ def intake_submit(
         actor=user,
         now=now,
         base_url=settings.base_url,
+        sms=settings.sms_configured,
         idempotency_key=form.idempotency_key or None,
     )
     session.commit()

@@ -54,6 +54,7 @@ def create_case(
         actor=user,
         now=now,
         base_url=settings.base_url,
+        sms=settings.sms_configured,
         idempotency_key=idempotency_key,
     )
     session.commit()
@@ -147,6 +148,7 @@ def act(
         actor=user,
         now=now,
         base_url=settings.base_url,
+        sms=settings.sms_configured,
         version=version,
         **fields,
     )

@@ -45,6 +45,8 @@ FIXED = {
     "service_code": "999999",
     "ext": "csv",
     "token": "no-such-import",
+    "item_id": "999999",
+    "file_id": "999999",  # an inbox item: none exists, every cell is a refusal
 }
 # `{notice_id}`: a fresh unsent notice of the column's case (see _fresh_notice);
 # `{attachment_id}`: an attachment of the column's case (see _attachment).

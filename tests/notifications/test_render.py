@@ -37,7 +37,7 @@ def context(session, agency, now):
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-@pytest.mark.parametrize("template", sorted(set(TEMPLATES) - {"daily_digest"}))
+@pytest.mark.parametrize("template", sorted(set(TEMPLATES) - {"daily_digest", "inbox_ack"}))
 def test_every_case_email_names_code_deadline_overdue_and_link(template, language, context):
     email = render(
         template=template,
@@ -53,6 +53,25 @@ def test_every_case_email_names_code_deadline_overdue_and_link(template, languag
     assert context["code"] in email.subject
     assert "Đường bị lấn chiếm &lt;từ 2020&gt;" in email.html  # escaped in HTML only
     assert "Đường bị lấn chiếm <từ 2020>" in email.text
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "line"),
+    [
+        ("vi", "Đã nhận thư của ông/bà: Đèn <hỏng>", "UBND xã Phúc Trìu đã nhận thư"),
+        ("en", "We received your message: Đèn <hỏng>", "UBND xã Phúc Trìu received your"),
+    ],
+)
+def test_the_mailbox_acknowledgement(language, subject, line):
+    email = render(
+        template="inbox_ack",
+        context={"agency_name": "UBND xã Phúc Trìu", "subject": "Đèn <hỏng>",
+                 "received_at": "2026-03-02T01:30:00+00:00"},
+        recipient_name="Nguyễn Văn An", language=language,
+    )  # fmt: skip
+    assert email.subject == subject
+    assert line in email.text and "02/03/2026" in email.text and "Nguyễn Văn An" in email.text
+    assert "Đèn &lt;hỏng&gt;" in email.html and "Đèn <hỏng>" not in email.html
 
 
 def test_apology_gives_reason_new_date_and_the_decree(context):

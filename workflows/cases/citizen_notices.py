@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlmodel import Session
 
-from core.settings import get_settings
 from models import Case
 from notifications.context import rating_url
 from notifications.outbox import enqueue
@@ -35,15 +34,15 @@ def notify(
     data: dict[str, Any],
     now: datetime,
     base_url: str,
+    sms: bool = False,
 ) -> None:
-    """Queue the citizen's email for `action`, if the action concerns them and they have one."""
+    """Queue the citizen's email for `action`, if the action concerns them and they have one.
+
+    An email where the citizen gave one; an SMS where they gave only a phone and `sms` says
+    a gateway is configured (the edge passes it, as it passes `base_url`; notifications/sms.py).
+    """
     template = TEMPLATES.get(action)
-    # TODO(layers): the SMS switch is read here, not passed in like `base_url` (noted in the
-    # round's closing note); everything else this function needs comes from its caller.
-    settings = get_settings()
-    # An email where the citizen gave one; an SMS where they gave only a phone and a gateway
-    # is configured (notifications/sms.py).
-    by_sms = not case.citizen_email and bool(case.citizen_phone) and settings.sms_configured
+    by_sms = not case.citizen_email and bool(case.citizen_phone) and sms
     if template is None or not (case.citizen_email or by_sms):
         return
     context: dict[str, Any] = {

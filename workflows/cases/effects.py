@@ -35,6 +35,9 @@ class Context:
     base_url: str  # where the links in the emails it writes point
     data: dict[str, Any] = field(default_factory=dict)
     target: CaseStatus | None = None
+    # Whether citizens who gave only a phone get their notices by SMS (a gateway is
+    # configured); passed in from the edge like `base_url`.
+    sms: bool = False
 
 
 def accept(ctx: Context) -> None:

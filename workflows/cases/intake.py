@@ -83,6 +83,7 @@ def intake(
     base_url: str,
     idempotency_key: str | None = None,
     policies: PolicySet | None = None,
+    sms: bool = False,
 ) -> Intake:
     """Register a case (or return the one an identical earlier request registered)."""
     digest = body_hash(data)
@@ -177,6 +178,7 @@ def intake(
         base_url=base_url,
         calendar=calendar,
         data=extra,
+        sms=sms,
     )
     if first is not None:
         second_complaints.record_link(session=session, case=case, first=first, now=now)

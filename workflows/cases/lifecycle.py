@@ -178,13 +178,15 @@ def apply(
     base_url: str,
     version: int | None = None,
     policies: PolicySet | None = None,
+    sms: bool = False,
     **fields: Any,
 ) -> Case:
     """Run one lifecycle action on `case` in the caller's transaction (see module doc).
 
     `version` is the version the caller saw (default: the loaded one); `actor` None means
     the system (a sweep or a reorganisation) and skips the role and agency guards;
-    `base_url` starts the links of the emails the action writes.
+    `base_url` starts the links of the emails the action writes; `sms` says whether a
+    citizen who gave only a phone is written to by SMS (the edge knows: a gateway is set).
     """
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -214,6 +216,7 @@ def apply(
         calendar=calendars.load(session=session),
         base_url=base_url,
         target=transition.target,
+        sms=sms,
     )
     transition.effect(ctx)
     _record(ctx, action=action, data={**values.model_dump(mode="json", exclude_none=True)})
@@ -230,6 +233,7 @@ def open_case(
     base_url: str,
     calendar: calendars.WorkingCalendar | None = None,
     data: dict[str, Any] | None = None,
+    sms: bool = False,
 ) -> Case:
     """Put a new case in `received`, record its policy version and its first event.
 
@@ -251,6 +255,7 @@ def open_case(
         policy=policy,
         calendar=calendar or calendars.load(session=session),
         base_url=base_url,
+        sms=sms,
     )
     _record(ctx, action="receive", data={"policy_version": policy.version, **(data or {})})
     return case
@@ -289,7 +294,7 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
         )
     )
     notice = {"session": ctx.session, "case": case, "action": action, "data": data}
-    citizen_notices.notify(**notice, now=ctx.now, base_url=ctx.base_url)
+    citizen_notices.notify(**notice, now=ctx.now, base_url=ctx.base_url, sms=ctx.sms)
     notices.create(**notice, now=ctx.now, calendar=ctx.calendar, base_url=ctx.base_url)
     ping_pong.notify(**notice, now=ctx.now, base_url=ctx.base_url)
 

@@ -66,7 +66,13 @@ def definition(service_code: str) -> dict:
 
 
 def submit(
-    *, session: Session, key: ApiKey, form: Submission, now: datetime, base_url: str
+    *,
+    session: Session,
+    key: ApiKey,
+    form: Submission,
+    now: datetime,
+    base_url: str,
+    sms: bool = False,
 ) -> Case:
     """Register the partner's request as a case of the key's agency, through the intake."""
     if form.service_code not in {kind.value for kind in PUBLIC_KINDS}:
@@ -98,7 +104,9 @@ def submit(
         }
     )
     actor = session.get(User, key.user_id)
-    return intake.intake(session=session, data=data, actor=actor, now=now, base_url=base_url).case
+    return intake.intake(
+        session=session, data=data, actor=actor, now=now, base_url=base_url, sms=sms
+    ).case
 
 
 def _title(description: str) -> str:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from core.settings import Settings, get_settings
 from models.db import engine_for
+from workflows.attachments.storage import Storage, make_storage
 
 
 def settings() -> Settings:
@@ -27,6 +28,12 @@ def settings() -> Settings:
 def engine() -> Engine:
     """The engine of DONDOC_DATABASE_URL, one per process."""
     return engine_for(get_settings().database_url)
+
+
+def storage() -> Storage:
+    """Where attachments' bytes live (DONDOC_ATTACHMENT_STORAGE, DONDOC_ATTACHMENT_DIR)."""
+    current = get_settings()
+    return make_storage(kind=current.attachment_storage, directory=current.attachment_dir)
 
 
 @contextmanager

@@ -2,7 +2,8 @@
 
 Every server process of `dondoc serve --workers N` starts one, and they share the schedule
 through a lease row (workflows/flows/lease.py): the process holding it sweeps every
-`DONDOC_SWEEP_INTERVAL_SECONDS` and writes the morning digest; the others only try to take
+`DONDOC_SWEEP_INTERVAL_SECONDS`, fetches the agencies' feedback mailboxes as often and writes
+the morning digest; the others only try to take
 it, every third of an interval, so one of them carries on when the holder dies.
 Turned off with DONDOC_SCHEDULER_ENABLED=false when Prefect deployments take over.
 """
@@ -81,6 +82,17 @@ def digest_on_working_days(schedule: Schedule) -> int | None:
         return daily_digest(as_of=now)
 
 
+def fetch_mail(schedule: Schedule) -> dict[str, int] | None:
+    """The feedback mailboxes, every interval, in the process holding the lease (one reader
+    per mailbox at a time). A mailbox that cannot be read is reported, never raised."""
+    from workflows.flows.fetch_mailboxes import run_fetch
+
+    with session_scope(edge.engine()) as session:
+        if not lease.holds(session=session, holder=schedule.holder, now=datetime.now(UTC)):
+            return None
+    return run_fetch()
+
+
 def register_jobs(scheduler: BackgroundScheduler, settings: Settings, schedule: Schedule) -> None:
     """Every job of the embedded scheduler, with fixed ids (re-registering replaces them)."""
     every_tick = IntervalTrigger(seconds=schedule.tick.total_seconds())
@@ -91,6 +103,9 @@ def register_jobs(scheduler: BackgroundScheduler, settings: Settings, schedule: 
     scheduler.add_job(sweep_and_deliver, every_tick, args=[schedule], id="escalation-sweep",
                       name="escalation sweep and outbox delivery", replace_existing=True,
                       **JOB_DEFAULTS)  # fmt: skip
+    scheduler.add_job(fetch_mail, IntervalTrigger(seconds=schedule.interval.total_seconds()),
+                      args=[schedule], id="fetch-mailboxes", name="agencies' feedback mailboxes",
+                      replace_existing=True, **JOB_DEFAULTS)  # fmt: skip
     scheduler.add_job(digest_on_working_days, CronTrigger(hour=7, minute=30, timezone=settings.tz),
                       args=[schedule], id="daily-digest", name="daily digest for agency heads",
                       replace_existing=True, **JOB_DEFAULTS)  # fmt: skip

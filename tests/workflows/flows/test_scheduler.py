@@ -1,10 +1,10 @@
-"""The embedded scheduler: three jobs with fixed ids, and a setting that turns it off."""
+"""The embedded scheduler: four jobs with fixed ids, and a setting that turns it off."""
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from workflows.flows.scheduler import Schedule, register_jobs, start_scheduler
 
-JOBS = {"scheduler-lease", "escalation-sweep", "daily-digest"}
+JOBS = {"scheduler-lease", "escalation-sweep", "fetch-mailboxes", "daily-digest"}
 
 
 def test_jobs_are_registered_once_with_fixed_ids(settings):
@@ -17,6 +17,10 @@ def test_jobs_are_registered_once_with_fixed_ids(settings):
     # The lease and the sweep are looked at every third of the interval.
     for job in ("scheduler-lease", "escalation-sweep"):
         assert jobs[job].trigger.interval.total_seconds() == settings.sweep_interval_seconds / 3
+    # The mailboxes are fetched once an interval.
+    assert (
+        jobs["fetch-mailboxes"].trigger.interval.total_seconds() == settings.sweep_interval_seconds
+    )
     assert str(jobs["daily-digest"].trigger) == "cron[hour='7', minute='30']"
     assert str(jobs["daily-digest"].trigger.timezone) == "Asia/Ho_Chi_Minh"
     for job in jobs.values():
