@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_security: Literal["none", "starttls", "ssl"] = "none"
+    # The server's certificate is always verified (system CAs); a private CA's PEM file
+    # instead of them (notifications/transport.py).
+    smtp_ca_file: Path | None = None
     mail_from: str = "Đôn Đốc <dondoc@localhost>"
     mail_dir: Path | None = None
 
