@@ -6,6 +6,7 @@ count and next try) and is delivered once, and only once, after the fault is cle
 import logging
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from models import Notification, NotificationState, Role
@@ -88,17 +89,22 @@ def test_a_refused_smtp_login(engine, session, settings, client, now, caplog):
         server.stop()
 
 
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
 def test_a_tls_certificate_that_does_not_verify(engine, session, settings, client, now, caplog,
-                                                tmp_path):  # fmt: skip
-    """STARTTLS to a server whose certificate a private CA signed: refused by default (the
-    system's CAs do not know it), delivered once DONDOC_SMTP_CA_FILE names that CA."""
+                                                tmp_path, security):  # fmt: skip
+    """STARTTLS (or implicit TLS) to a server whose certificate a private CA signed: refused
+    by default (the system's CAs do not know it), delivered once DONDOC_SMTP_CA_FILE names
+    that CA."""
     certificate = make_server_certificate(tmp_path / "tls")
-    server = SmtpServer(tls_context=certificate.server_context(), require_starttls=True)
+    if security == "starttls":
+        server = SmtpServer(tls_context=certificate.server_context(), require_starttls=True)
+    else:
+        server = SmtpServer(ssl_context=certificate.server_context())
     server.start()
     try:
         broken = settings.model_copy(
             update={"smtp_host": "127.0.0.1", "smtp_port": server.port,
-                    "smtp_security": "starttls"}
+                    "smtp_security": security}
         )  # fmt: skip
         fixed = broken.model_copy(update={"smtp_ca_file": certificate.ca_file})
         case = make_case(session, _agency(session), now=now)

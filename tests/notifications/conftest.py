@@ -73,7 +73,8 @@ class SmtpServer:
     def __init__(self, *, auth: dict[str, str] | None = None, **server_kwargs):
         self.recorder = Recorder()
         self.auth = auth
-        self.server_kwargs = server_kwargs  # e.g. tls_context, require_starttls
+        self.ssl_context = server_kwargs.pop("ssl_context", None)  # implicit TLS (port 465)
+        self.server_kwargs = server_kwargs  # e.g. tls_context, require_starttls (STARTTLS)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -93,8 +94,9 @@ class SmtpServer:
         if self.auth is not None:
             extra |= {"authenticator": self._authenticate, "auth_require_tls": False}
         self.controller = Controller(
-            self.recorder, hostname="127.0.0.1", port=self.port, server_kwargs=extra
-        )
+            self.recorder, hostname="127.0.0.1", port=self.port, server_kwargs=extra,
+            ssl_context=self.ssl_context,
+        )  # fmt: skip
         self.controller.start()
 
     def stop(self) -> None:
