@@ -106,7 +106,7 @@ def test_a_tls_certificate_that_does_not_verify(engine, session, settings, clien
             update={"smtp_host": "127.0.0.1", "smtp_port": server.port,
                     "smtp_security": security}
         )  # fmt: skip
-        fixed = broken.model_copy(update={"smtp_ca_file": certificate.ca_file})
+        fixed = broken.model_copy(update={"smtp_ca_file": str(certificate.ca_file)})
         case = make_case(session, _agency(session), now=now)
         enqueue_for_case(engine, case, now=now)
         row = _fails_then_is_delivered_once(
@@ -129,7 +129,7 @@ def test_a_certificate_for_another_host_does_not_verify(engine, session, setting
     try:
         other_name = settings.model_copy(
             update={"smtp_host": "127.0.0.1", "smtp_port": server.port,
-                    "smtp_security": "starttls", "smtp_ca_file": certificate.ca_file}
+                    "smtp_security": "starttls", "smtp_ca_file": str(certificate.ca_file)}
         )  # fmt: skip
         case = make_case(session, _agency(session), now=now)
         enqueue_for_case(engine, case, now=now)
