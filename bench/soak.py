@@ -7,7 +7,8 @@ A fresh scratch database (a new PostgreSQL schema by default) gets the generated
 scheduler on (a sweep and a delivery every `--sweep-seconds`, sent to a local aiosmtpd that
 keeps nothing). `--clients` keep-alive clients then send, back to back, a mix of
 intake (POST /api/v1/cases with an Idempotency-Key; one in five a backlog case received 60
-days ago, overdue at once, so every sweep has work and every delivery has mail), actions
+days ago, overdue at once, so every sweep has work; every citizen gives an email, so every
+delivery has mail: the receipt, later the acceptance), actions
 (an officer accepts a case taken in before), reads (the case, its events, the officer's
 list) and reports (a head's summary). Every answer other than the expected one is an
 error. The server's resident memory (VmRSS of the uvicorn process, and of it with its
@@ -143,6 +144,10 @@ class Mix:
         roll = self.rng.random()
         if roll < 0.45:
             body = case_body(self.rng, desk["agency_id"])
+            # With an email, the citizen's receipt (and later the acceptance) is queued at
+            # once: the delivery has mail in every round (the ladder's own mails to staff
+            # wait for office hours when the soak runs in the Hà Nội evening).
+            body["citizen"]["email"] = f"cong.dan.{self.rng.randrange(10**8)}@example.vn"
             if self.rng.random() < 0.2:  # a backlog case: overdue at once, the sweep's work
                 received = datetime.now(UTC) - timedelta(days=60)
                 body["received_at"] = received.isoformat()
