@@ -22,6 +22,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import sys
 import tempfile
 import threading
@@ -100,13 +101,21 @@ def rss_mb(pid: int) -> tuple[float | None, float | None]:
             return None
         return None
 
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        children = []
     own = one(pid)
-    known = [v for v in (own, *(one(int(c)) for c in children)) if v is not None]
+    known = [v for v in (own, *(one(c) for c in children(pid))) if v is not None]
     return own, (sum(known) if known else None)
+
+
+def children(pid: int) -> list[int]:
+    """The process's children, of every thread (Prefect's ephemeral server is started by
+    the scheduler's thread, so it is not listed under the main thread alone)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
 
 
 def slope_mb_per_min(samples: list[tuple[float, float]]) -> float | None:
@@ -264,6 +273,7 @@ def soak(url: str, minutes: float, clients: int, sweep_seconds: int) -> dict:
                             "rss_mb": own, "tree_rss_mb": tree,
                             "requests": sum(tally["requests"].values())})  # fmt: skip
             alive = proc.poll() is None
+            helpers = children(proc.pid)  # stopped below: they outlive a terminated uvicorn
             engine = make_engine(url)
             with engine.connect() as conn:
                 outbox = dict(conn.execute(sa.text(
@@ -273,6 +283,11 @@ def soak(url: str, minutes: float, clients: int, sweep_seconds: int) -> dict:
             engine.dispose()
     finally:
         smtp.stop()
+        for pid in locals().get("helpers", []):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
     return _report(url, minutes, clients, sweep_seconds, tally, samples, alive, outbox, runs,
                    sink.accepted)  # fmt: skip
 
