@@ -3,7 +3,9 @@ is hashed and counted, and the size limit stops it at the first byte over (413),
 rest of the body is read. The body is never held in memory (Starlette's own form parsing
 would spool the whole file before any limit could apply)."""
 
+import errno
 import hashlib
+import logging
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +23,10 @@ from core.errors import Invalid
 from core.settings import Settings
 from models import Attachment
 from workflows.attachments import service
-from workflows.attachments.service import TooLarge
+from workflows.attachments.service import StorageFull, TooLarge
 from workflows.attachments.storage import Storage, make_storage, remove_spooled
 
+log = logging.getLogger("dondoc.api")
 MAX_FIELD_BYTES = 4096
 FIELD_OVERHEAD = 64 * 1024  # the other fields and the part headers, on top of the file
 
@@ -103,7 +106,10 @@ class _Receiver:
 
     def close(self) -> None:
         if self._file is not None and not self._file.closed:
-            self._file.close()
+            try:
+                self._file.close()
+            except OSError:  # flushing onto a full disk: the file goes anyway
+                pass
 
 
 async def receive_file(request: Request, *, file_field: str, limit: int, folder: Path) -> Received:
@@ -133,6 +139,11 @@ async def receive_file(request: Request, *, file_field: str, limit: int, folder:
         receiver.close()
         _remove(receiver.result.path)
         raise Invalid(f"not a readable multipart body ({type(error).__name__})") from None
+    except OSError as error:  # writing the spooled file: the disk is full, most likely
+        receiver.close()
+        _remove(receiver.result.path)
+        _raise_if_disk_full(request, error)
+        raise
     receiver.close()
     expected = getattr(request.state, "csrf_expected", None)
     if expected is not None:  # a page form (api/csrf.py deferred its check to here)
@@ -145,6 +156,17 @@ async def receive_file(request: Request, *, file_field: str, limit: int, folder:
         raise Invalid(f"no file in the field '{file_field}'")
     receiver.result.sha256 = receiver._hash.hexdigest()
     return receiver.result
+
+
+def _raise_if_disk_full(request: Request, error: OSError) -> None:
+    """A full disk (or quota) is a clear 507 and a line in the log; any other OSError
+    stays what it is (the caller re-raises it)."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        log.error("507 for %s %s: no room to store the upload: %s", request.method,
+                  request.url.path, error)  # fmt: skip
+        raise StorageFull(
+            "the server's disk is full: nothing was stored; try again later"
+        ) from error
 
 
 def _remove(path: Path | None) -> None:
@@ -185,6 +207,9 @@ async def store_upload(*, request: Request, session: Session, settings: Settings
             received,
             lambda upload: attach(upload, received.fields),
         )
+    except OSError as error:
+        _raise_if_disk_full(request, error)
+        raise
     finally:
         remove_spooled(received.path)
 

@@ -40,6 +40,7 @@ BENCHMARKS: dict[str, list[list[str]]] = {
         [PY, "-m", "bench.delivery"],
         [PY, "-m", "bench.delivery", "--database-url", PG_BASE],
     ],
+    "soak": [[PY, "-m", "bench.soak", "--db", "postgresql"]],  # ten minutes
 }
 
 

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_security: Literal["none", "starttls", "ssl"] = "none"
+    # The server's certificate is always verified (system CAs); a private CA's PEM file
+    # instead of them (notifications/transport.py).
+    smtp_ca_file: str = ""
     mail_from: str = "Đôn Đốc <dondoc@localhost>"
     mail_dir: Path | None = None
 
@@ -58,6 +61,8 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"DONDOC_TIMEZONE must be {LOCAL_TZ.key}: deadlines follow Vietnamese law"
             )
+        if self.smtp_ca_file and not Path(self.smtp_ca_file).is_file():
+            raise ValueError(f"DONDOC_SMTP_CA_FILE: no such file: {self.smtp_ca_file}")
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.var_dir / 'dondoc.db').as_posix()}"
         if self.mail_dir is None:

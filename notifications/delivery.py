@@ -8,6 +8,7 @@ it is sent again (same Message-ID). That window, one commit long, is the only wa
 notification can arrive twice; nothing can be lost.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +38,7 @@ class RetryPolicy:
 
 
 DEFAULT_POLICY = RetryPolicy()
+log = logging.getLogger("dondoc.delivery")
 
 
 @dataclass
@@ -232,6 +234,7 @@ def _deliver_batch(
     report: DeliveryReport,
 ) -> None:
     lost: Outcome | None = None
+    held = 0
     gateway = (
         sms.Gateway(
             settings.sms_url, settings.sms_user, settings.sms_password, settings.sms_template
@@ -254,11 +257,16 @@ def _deliver_batch(
                 )
             elif lost is None:
                 outcome = _send_one(item, transport=transport, settings=settings, now=now)
+                if not outcome.ok:
+                    log.warning(
+                        "notification %d not sent (attempt %d, %s): %s",
+                        item.id, item.attempts, outcome.transport, _error_text(outcome),
+                    )  # fmt: skip
                 if outcome.connection_lost:
                     lost = outcome
             else:
                 # The connection broke earlier in this batch: the rest wait for the next round.
-                outcome = lost
+                outcome, held = lost, held + 1
             state = record(conn=conn, item=item, outcome=outcome, now=now, policy=policy)
             if state == NotificationState.sent:
                 report.sent += 1
@@ -267,6 +275,8 @@ def _deliver_batch(
                 report.failed_ids.append(item.id)
             else:
                 report.retrying += 1
+    if held:
+        log.warning("%d more notifications wait for the next round (same error)", held)
 
 
 def _send_one(item: Claimed, *, transport, settings: Settings, now: datetime) -> Outcome:

@@ -3,6 +3,7 @@
 import hashlib
 import os
 import smtplib
+import ssl
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, parseaddr
@@ -11,6 +12,7 @@ from types import TracebackType
 
 import emails
 from emails.backend.smtp import SMTPBackend
+from emails.backend.smtp.client import SMTPClientWithResponse, SMTPClientWithResponse_SSL
 from emails.backend.smtp.exceptions import SMTPConnectNetworkError
 
 from core.clock import LOCAL_TZ
@@ -70,6 +72,38 @@ def _text(value: bytes | str | None) -> str:
     return value or ""
 
 
+def tls_context(settings: Settings) -> ssl.SSLContext:
+    """Certificates verified and the host name checked: against the system's CAs, or only
+    against `smtp_ca_file` (a private CA) when it is set."""
+    return ssl.create_default_context(cafile=settings.smtp_ca_file or None)
+
+
+class _Client(SMTPClientWithResponse):
+    """`emails`' client calls smtplib's starttls() without a context, which verifies
+    nothing: ours passes a verifying one."""
+
+    def __init__(self, parent, *, context: ssl.SSLContext, **kwargs):
+        self.verifying_context = context
+        super().__init__(parent, **kwargs)
+
+    def starttls(self, *args, **kwargs):
+        return smtplib.SMTP.starttls(self, context=self.verifying_context)
+
+
+class _SslClient(SMTPClientWithResponse_SSL):
+    """Implicit TLS (port 465) with a verifying context (`emails` drops the context)."""
+
+    def __init__(self, *, context: ssl.SSLContext, **kwargs):
+        # No host yet: the context is set without connecting; the next call connects.
+        smtplib.SMTP_SSL.__init__(self, context=context)
+        SMTPClientWithResponse.__init__(self, **kwargs)
+
+
+class _Backend(SMTPBackend):
+    connection_cls = _Client
+    connection_ssl_cls = _SslClient
+
+
 class SmtpTransport:
     """One SMTP connection, opened on the first message and closed on exit."""
 
@@ -77,7 +111,7 @@ class SmtpTransport:
 
     def __init__(self, settings: Settings):
         security = settings.smtp_security
-        self.backend = SMTPBackend(
+        self.backend = _Backend(
             host=settings.smtp_host,
             port=settings.smtp_port,
             ssl=security == "ssl",
@@ -86,6 +120,7 @@ class SmtpTransport:
             password=settings.smtp_password or None,
             timeout=SMTP_TIMEOUT_SECONDS,
             fail_silently=True,
+            context=tls_context(settings),
         )
 
     def __enter__(self) -> "SmtpTransport":
@@ -174,7 +209,8 @@ class MailDirTransport:
         try:
             temporary.write_bytes(data)
             os.replace(temporary, path)
-        except OSError as exc:
+        except OSError as exc:  # the disk is full, the folder not writable: try again later
+            temporary.unlink(missing_ok=True)
             return Outcome(False, self.name, response=_describe(exc), connection_lost=True)
         return Outcome(True, self.name, response=str(path))
 

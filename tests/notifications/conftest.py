@@ -70,9 +70,11 @@ class Recorder:
 class SmtpServer:
     """aiosmtpd on a fixed free port that can be stopped and started again (an outage)."""
 
-    def __init__(self, *, auth: dict[str, str] | None = None):
+    def __init__(self, *, auth: dict[str, str] | None = None, **server_kwargs):
         self.recorder = Recorder()
         self.auth = auth
+        self.ssl_context = server_kwargs.pop("ssl_context", None)  # implicit TLS (port 465)
+        self.server_kwargs = server_kwargs  # e.g. tls_context, require_starttls (STARTTLS)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -88,12 +90,13 @@ class SmtpServer:
         return AuthResult(success=ok, handled=False)
 
     def start(self) -> None:
-        extra = {}
+        extra = dict(self.server_kwargs)
         if self.auth is not None:
-            extra = {"authenticator": self._authenticate, "auth_require_tls": False}
+            extra |= {"authenticator": self._authenticate, "auth_require_tls": False}
         self.controller = Controller(
-            self.recorder, hostname="127.0.0.1", port=self.port, server_kwargs=extra
-        )
+            self.recorder, hostname="127.0.0.1", port=self.port, server_kwargs=extra,
+            ssl_context=self.ssl_context,
+        )  # fmt: skip
         self.controller.start()
 
     def stop(self) -> None:

@@ -38,6 +38,12 @@ class TooLarge(DomainError):
     status_code = 413
 
 
+class StorageFull(DomainError):
+    """The disk that holds uploads is full: nothing was stored; try again once it has room."""
+
+    status_code = 507
+
+
 class UnsupportedType(DomainError):
     status_code = 415
 

@@ -186,7 +186,8 @@ def intake(
 
 
 def possible_duplicates(*, session: Session, case: Case) -> list[Case]:
-    """Open cases of the same citizen at the same agency with a similar title."""
+    """Open cases of the same citizen at the same agency with a similar title, newest
+    first: at most DUPLICATE_HINTS among the DUPLICATE_CANDIDATES most recent."""
     same_citizen = []
     if case.phone_digits:
         same_citizen.append(Case.phone_digits == case.phone_digits)
@@ -195,13 +196,24 @@ def possible_duplicates(*, session: Session, case: Case) -> list[Case]:
     if not same_citizen:
         return []
     candidates = session.exec(
-        select(Case).where(
+        select(Case)
+        .where(
             Case.agency_id == case.agency_id,
             Case.status.in_(OPEN_STATUSES),
             or_(*same_citizen),
         )
+        .order_by(Case.received_at.desc(), Case.id.desc())
+        .limit(DUPLICATE_CANDIDATES)
     )
-    return [c for c in candidates if c.id != case.id and similar_titles(c.title, case.title)]
+    similar = [c for c in candidates if c.id != case.id and similar_titles(c.title, case.title)]
+    return similar[:DUPLICATE_HINTS]
+
+
+# The hint looks at the citizen's most recent open cases there and names a few: bounded, so
+# a citizen (or a shared phone) with hundreds of open cases does not slow every intake down
+# (each intake had read and returned all of them).
+DUPLICATE_CANDIDATES = 50
+DUPLICATE_HINTS = 5
 
 
 def to_public(case: Case, *, now: datetime) -> CasePublic:
