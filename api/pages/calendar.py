@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 
 from api.deps import SessionDep
 from api.pages.web import page_roles, redirect, render
+from core import typed_dates
 from core.errors import DomainError, Invalid
 from models import Role, User
 from workflows.deadlines import calendar
@@ -22,12 +23,8 @@ def parse_days(text: str) -> list[date]:
     for item in re.split(r"[,;\s]+", text.strip()):
         if not item:
             continue
-        match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", item)
         try:
-            if match is None:
-                raise ValueError
-            day, month, year = map(int, match.groups())
-            days.append(date(year, month, day))
+            days.append(typed_dates.parse_day(item))
         except ValueError:
             raise Invalid(f"{item!r} is not a date dd/mm/yyyy") from None
     return days
