@@ -47,7 +47,32 @@
     });
     form.elements.citizen_name.focus();
   });
-  // Values the browser restores (reload, Back) bring the hint back too.
+  // What was typed survives a reload of this form (the browser restores it on Back, not on
+  // reload): kept in this tab's sessionStorage under the form's token until it is sent.
+  var draftKey = token ? "dondoc.intake." + token : null;
+  var kept = ["citizen_phone", "citizen_name", "citizen_address", "citizen_email",
+              "citizen_id_number", "title", "description"];
+  function saveDraft() {
+    if (!draftKey) return;
+    var draft = {};
+    kept.forEach(function (name) { if (form.elements[name]) draft[name] = form.elements[name].value; });
+    try { sessionStorage.setItem(draftKey, JSON.stringify(draft)); } catch (e) { /* full, off */ }
+  }
+  function restoreDraft() {
+    var draft = null;
+    try { draft = draftKey && JSON.parse(sessionStorage.getItem(draftKey) || "null"); } catch (e) { draft = null; }
+    if (!draft) return;
+    kept.forEach(function (name) {
+      var input = form.elements[name];
+      if (input && !input.value && draft[name]) input.value = draft[name];
+    });
+  }
+  form.addEventListener("input", saveDraft);
+  form.addEventListener("submit", function () {
+    try { if (draftKey) sessionStorage.removeItem(draftKey); } catch (e) { /* off */ }
+  });
+  restoreDraft();
+  // Values brought back (reload, Back) bring the hint back too.
   window.addEventListener("pageshow", function () { last = null; look(); });
   look();
 })();
