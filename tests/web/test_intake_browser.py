@@ -85,7 +85,8 @@ def test_dates_are_typed_and_read_as_dd_mm_yyyy_in_an_en_us_browser(
     assert meeting.get_attribute("placeholder") == "dd/mm/yyyy HH:MM"
     assert re.fullmatch(r"\d{2}/\d{2}/\d{4} 08:00", meeting.input_value())
     page.goto(f"{live_server.url}/admin/agencies")
-    assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", page.get_by_label("Có hiệu lực từ ngày").input_value())
+    effective = page.get_by_label("Có hiệu lực từ ngày").input_value()
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", effective)
 
 
 def test_back_and_submit_again_gives_one_case(page, live_server, engine, people, output_dir):
@@ -184,9 +185,7 @@ def test_the_duplicate_hint_fills_the_citizen_in_and_comes_back_after_a_reload(
     assert page.get_by_label("Họ và tên").input_value() == "Trần Thị Bình"
 
 
-def test_a_receipt_without_a_phone_says_how_to_follow_the_case(
-    page, live_server, engine, people
-):
+def test_a_receipt_without_a_phone_says_how_to_follow_the_case(page, live_server, engine, people):
     case = make_case(
         engine,
         people["clerk"],
