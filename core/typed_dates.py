@@ -5,7 +5,9 @@ boxes). The ISO forms (2026-11-28, 2026-11-28T08:00) are accepted too, for links
 """
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
+
+from core.clock import LOCAL_TZ, at_local
 
 DAY_FORMAT = "%d/%m/%Y"
 MINUTE_FORMAT = "%d/%m/%Y %H:%M"
@@ -37,8 +39,8 @@ def parse_day(text: str) -> date:
 
 
 def parse_minute(text: str) -> datetime:
-    """A local wall time typed as dd/mm/yyyy HH:MM (24-hour), or ISO yyyy-mm-ddTHH:MM;
-    naive (the caller puts it in the local zone); ValueError for anything else."""
+    """A local wall time typed as dd/mm/yyyy HH:MM (24-hour), or ISO yyyy-mm-ddTHH:MM, as
+    an instant in the local zone; ValueError for anything else."""
     text = (text or "").strip()
     parts = re.split(r"[ ,T]+", text)
     if len(parts) != 2 or not (clock := _CLOCK.fullmatch(parts[1])):
@@ -46,9 +48,7 @@ def parse_minute(text: str) -> datetime:
     hour, minute = map(int, clock.groups())
     if hour > 23 or minute > 59:
         raise ValueError(f"{text!r} is not a time of the day")
-    return datetime.combine(parse_day(parts[0]), datetime.min.time()).replace(
-        hour=hour, minute=minute
-    )
+    return at_local(parse_day(parts[0]), time(hour, minute))
 
 
 def format_day(value: date | None) -> str:
@@ -56,4 +56,5 @@ def format_day(value: date | None) -> str:
 
 
 def format_minute(value: datetime | None) -> str:
-    return value.strftime(MINUTE_FORMAT) if value else ""
+    """An instant on the local wall clock, dd/mm/yyyy HH:MM."""
+    return value.astimezone(LOCAL_TZ).strftime(MINUTE_FORMAT) if value else ""
