@@ -1,6 +1,6 @@
 """The one Jinja environment: web pages and print views (the agenda) render through it."""
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
@@ -8,6 +8,7 @@ from jinja2 import pass_context
 
 from api import i18n
 from api.labels import label
+from core import typed_dates
 from core.clock import LOCAL_TZ
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -27,12 +28,21 @@ def local_datetime(value: datetime | None) -> str:
     return local_time(value, "%H:%M %d/%m/%Y")
 
 
+def day(value: date | None) -> str:
+    """A calendar day (no time zone to apply) as dd/mm/yyyy."""
+    return typed_dates.format_day(value) if value else "—"
+
+
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f} %"
 
 
 templates.env.filters.update(
-    local_time=local_time, local_date=local_date, local_datetime=local_datetime, percent=percent
+    local_time=local_time,
+    local_date=local_date,
+    local_datetime=local_datetime,
+    percent=percent,
+    day=day,
 )
 
 

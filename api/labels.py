@@ -204,6 +204,8 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
             "intake.not_allowed": _("Your role does not register cases."),
             "intake.no_agency": _("The agency does not exist or was dissolved."),
             "intake.other_agency": _("You may register cases only for your own agency."),
+            "intake.form_token": _("This form is out of date. Open the intake form again."),
+            "intake.form_taken": _("This form was submitted by someone else. Open it again."),
             "insp.no_agency": _("No such agency."),
             "insp.member_twice": _("A member is listed twice."),
             "insp.leader_not_member": _("The leader must be a member of the team."),

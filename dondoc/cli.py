@@ -192,9 +192,21 @@ def _upgrade(_args) -> int:
     return 0
 
 
+def _base_url_from(args) -> None:
+    """Without DONDOC_BASE_URL, the address served on is the one links and receipts print
+    (the look-up address and its QR code): the port given to serve or demo, not 8000."""
+    if os.environ.get("DONDOC_BASE_URL"):
+        return
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+    host = f"[{host}]" if ":" in host else host
+    os.environ["DONDOC_BASE_URL"] = f"http://{host}:{args.port}"  # the workers inherit it
+    get_settings.cache_clear()
+
+
 def _serve(args) -> int:
     import uvicorn
 
+    _base_url_from(args)
     _upgrade(args)
     print(
         f"Đôn Đốc: http://{args.host}:{args.port}/  (API docs: /docs; "
@@ -211,6 +223,7 @@ def _serve(args) -> int:
 def _demo(args) -> int:
     from dondoc import demo
 
+    _base_url_from(args)
     settings = get_settings()
     demo.reset_database(settings.database_url, settings.mail_dir)
     _upgrade(args)

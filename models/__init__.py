@@ -21,6 +21,7 @@ from models.case import (
 )
 from models.escalation import EscalationStep
 from models.feedback import CaseFeedback
+from models.form_token import FormToken
 from models.inspection import (
     ConclusionCreate,
     ConclusionOutcome,
@@ -88,6 +89,7 @@ __all__ = [
     "AttachmentKind",
     "AttachmentPublic",
     "ApiKey",
+    "FormToken",
     "AgencyCreate",
     "AgencyPublic",
     "AgencyUpdate",

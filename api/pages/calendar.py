@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from api.deps import SessionDep
-from api.pages.web import page_roles, redirect, render
+from api.pages import forms
+from api.pages.web import page_roles, page_translator, redirect, render
+from core import typed_dates
 from core.errors import DomainError, Invalid
 from models import Role, User
 from workflows.deadlines import calendar
@@ -17,19 +19,16 @@ AdminPageUser = Annotated[User, Depends(page_roles(Role.admin))]
 
 
 def parse_days(text: str) -> list[date]:
-    """Days typed as dd/mm/yyyy, separated by commas, spaces or new lines."""
+    """Days typed as dd/mm/yyyy, separated by commas, spaces or new lines; ValueError
+    naming the first that is no day."""
     days = []
     for item in re.split(r"[,;\s]+", text.strip()):
         if not item:
             continue
-        match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", item)
         try:
-            if match is None:
-                raise ValueError
-            day, month, year = map(int, match.groups())
-            days.append(date(year, month, day))
+            days.append(typed_dates.parse_day(item))
         except ValueError:
-            raise Invalid(f"{item!r} is not a date dd/mm/yyyy") from None
+            raise ValueError(item) from None  # the day that is none
     return days
 
 
@@ -48,9 +47,16 @@ def calendar_page(request: Request, session: SessionDep, user: AdminPageUser):
 @router.post("/calendar")
 async def add_announcement(request: Request, session: SessionDep, user: AdminPageUser):
     form = {k: str(v).strip() for k, v in (await request.form()).items()}
+    days, errors = [], {}
+    for name, working in (("days_off", False), ("working_days", True)):
+        try:
+            days += [(d, working) for d in parse_days(form.get(name, ""))]
+        except ValueError as bad:  # said beside its field, nothing added
+            errors[name] = f"{page_translator(request)(forms.DAY)} ({bad})"
+    if errors:
+        error = " ".join(errors.values())
+        return _page(request, session, user, error=error, errors=errors, form=form, status=422)
     try:
-        days = [(d, False) for d in parse_days(form.get("days_off", ""))]
-        days += [(d, True) for d in parse_days(form.get("working_days", ""))]
         if len(form.get("title", "")) > 255 or len(form.get("source", "")) > 500:
             raise Invalid("the title or the source is too long")
         calendar.add_announcement(

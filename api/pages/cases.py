@@ -4,12 +4,13 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, create_model
 from sqlmodel import select
 
 from api import i18n
 from api.deps import Now, SessionDep, SettingsDep
 from api.pages import forms
+from api.pages.date_fields import PageDay
 from api.pages.web import PageCase, PageNotFound, PageUser, page_roles, redirect, render
 from models import Agency, Case, CaseEvent, Notification, Role, User
 from models.base import Id
@@ -147,9 +148,14 @@ def case_page(request: Request, session: SessionDep, user: PageUser, case: PageC
 
 def action_form(action: str) -> type[BaseModel]:
     """The form of one action: the lifecycle's own fields for it, and the version the page
-    showed (extra fields of the page are ignored)."""
+    showed (extra fields of the page are ignored); its days are typed as dd/mm/yyyy."""
+    fields = lifecycle.TRANSITIONS[action].fields
+    typed = ACTION_FIELDS.get(action, [])
+    days: dict = {name: (PageDay, ...) for name, kind, _ in typed if kind == "date"}
+    if days:
+        fields = create_model(f"{fields.__name__}Typed", __base__=fields, **days)
 
-    class ActionForm(lifecycle.TRANSITIONS[action].fields):
+    class ActionForm(fields):
         model_config = ConfigDict(extra="ignore")
         version: Id
 

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import select
 
 from api.deps import Now, SessionDep
-from api.pages import forms
-from api.pages.web import page_roles, render
+from api.pages import date_fields, forms
+from api.pages.web import page_roles, page_translator, render
 from core.clock import days_bounds, report_period
 from models import Agency, Role, User
-from models.base import Day, Id
+from models.base import Id
 from workflows import health
 from workflows.cases import access
 from workflows.feedback import rating
@@ -85,11 +85,20 @@ def report_page(
     session: SessionDep,
     user: LeaderUser,
     now: Now,
-    period_from: Annotated[Day | None, Query(alias="from")] = None,
-    period_to: Annotated[Day | None, Query(alias="to")] = None,
+    typed_from: Annotated[str, Query(alias="from", max_length=40)] = "",
+    typed_to: Annotated[str, Query(alias="to", max_length=40)] = "",
     agency_id: OptionalAgency = None,
 ):
-    period_from, period_to = report_period(now=now, period_from=period_from, period_to=period_to)
+    # The period as typed, dd/mm/yyyy: a day that is none is said beside its box (422) and
+    # the report shows the default period meanwhile.
+    days, period_error = {}, {}
+    for name, text in (("from", typed_from), ("to", typed_to)):
+        try:
+            days[name] = date_fields.day_or_none(text)
+        except ValueError:
+            days[name] = None
+            period_error[name] = page_translator(request)(forms.DAY)
+    period_from, period_to = report_period(now=now, period_from=days["from"], period_to=days["to"])
     scope = reports.report_scope(session=session, user=user, agency_id=agency_id)
     result = reports.summary(
         session=session,
@@ -107,5 +116,9 @@ def report_page(
         "choices": _agency_choices(session, user),
         "agency_id": agency_id or (user.agency_id if user.role == Role.head else None),
         "query": query,
+        "period_error": period_error,
     }
-    return render(request, "reports.html", context, user=user)
+    if period_error:
+        context.update(typed_from=typed_from, typed_to=typed_to)
+    status = 422 if period_error else 200
+    return render(request, "reports.html", context, user=user, status_code=status)

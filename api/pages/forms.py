@@ -33,7 +33,15 @@ FAILURE_KEY = "dondoc.form_failure"
 REQUIRED = N_("This field is required.")
 TOO_LONG = N_("Too long.")
 INVALID = N_("Not a valid value.")
-_KINDS = {"missing": REQUIRED, "string_too_long": TOO_LONG, "too_long": TOO_LONG}
+DAY = N_("Type the date as dd/mm/yyyy, e.g. 28/11/2026.")
+MINUTE = N_("Type the date and time as dd/mm/yyyy HH:MM, e.g. 28/11/2026 08:00.")
+_KINDS = {
+    "missing": REQUIRED,
+    "string_too_long": TOO_LONG,
+    "too_long": TOO_LONG,
+    "day_format": DAY,  # api/pages/date_fields.py
+    "minute_format": MINUTE,
+}
 
 
 class FormInvalid(Exception):
@@ -157,10 +165,10 @@ def failure(
     domain_text: Callable[[Exception], str],
 ) -> FormFailure:
     """The refusal in words: a field's own message key (`messages`: what to give there)
-    before the generic one; "too long" is said as such."""
+    before the generic one; "too long" and a mistyped date are said as such."""
     keys = field_errors(exc)
     errors = {
-        name: translate(key if key == TOO_LONG else messages.get(name, key))
+        name: translate(key if key in (TOO_LONG, DAY, MINUTE) else messages.get(name, key))
         for name, key in keys.items()
     }
     if errors:

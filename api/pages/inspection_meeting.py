@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import Now, SessionDep, SettingsDep
 from api.i18n import N_
 from api.pages import forms
+from api.pages.date_fields import PageDay
 from api.pages.inspections import day_end
 from api.pages.web import (
     LOCAL_TZ,
@@ -39,7 +40,7 @@ from models import (
     MeasureKind,
     User,
 )
-from models.base import MAX_INT, Day, Id, Text
+from models.base import MAX_INT, Id, Text
 from workflows.cases import access
 from workflows.inspections import agenda as inspection_agenda
 from workflows.inspections import reports as inspection_reports
@@ -142,7 +143,7 @@ class ConclusionForm(BaseModel):
     outcome: ConclusionOutcome
     text: Text = Field(min_length=1, max_length=5000)
     responsible_user_id: Id | None = None
-    due_date: Day | None = None
+    due_date: PageDay | None = None
 
     def conclusion(self) -> ConclusionCreate:
         if self.outcome != ConclusionOutcome.directive:  # a closing's directive fields: ignored
@@ -229,7 +230,7 @@ class MeasureForm(BaseModel):
     target: str = Field(pattern=r"^(agency|user):[0-9]{1,10}$")
     measure: MeasureKind
     text: Text = Field(min_length=1, max_length=5000)
-    due_date: Day | None = None
+    due_date: PageDay | None = None
 
     def measure_data(self) -> MeasureCreate:
         if self.measure == MeasureKind.explanation_report and self.due_date is None:

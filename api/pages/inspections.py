@@ -7,12 +7,14 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import Now, SessionDep
 from api.i18n import N_
 from api.pages import forms
+from api.pages.date_fields import PageMinute
 from api.pages.web import LOCAL_TZ, page_roles, redirect, render
+from core import typed_dates
 from models import InspectionCreate, InspectionKind, Role, User
 from models.base import Id, Text
 from workflows.deadlines import dates as deadlines
@@ -40,16 +42,9 @@ class PlanForm(BaseModel):
     title: Text = Field(min_length=1, max_length=500)
     legal_basis: Text = Field(default="", max_length=500)
     kind: InspectionKind = InspectionKind.planned
-    meeting_at: datetime
+    meeting_at: PageMinute  # dd/mm/yyyy HH:MM, local time
     leader_id: Id
     member_ids: list[Id] = Field(default_factory=list, max_length=50)
-
-    @field_validator("meeting_at")
-    @classmethod
-    def _local(cls, value: datetime) -> datetime:
-        if not 1900 <= value.year <= 2100:
-            raise ValueError("a meeting between the years 1900 and 2100")
-        return value.replace(tzinfo=LOCAL_TZ) if value.tzinfo is None else value
 
     def inspection(self) -> InspectionCreate:
         others = [o for o in dict.fromkeys(self.member_ids) if o != self.leader_id]
@@ -78,7 +73,7 @@ def inspection_list(request: Request, session: SessionDep, user: TeamMember, now
     meeting = now.astimezone(LOCAL_TZ).replace(hour=8, minute=0, second=0, microsecond=0)
     values = {
         "kind": InspectionKind.planned.value,
-        "meeting_at": meeting.strftime("%Y-%m-%dT%H:%M"),
+        "meeting_at": typed_dates.format_minute(meeting),
         "leader_id": str(user.id) if user.role == Role.inspector else "",
         "member_ids": [],
         "include_subtree": True,

@@ -24,7 +24,7 @@ def lookup(
     code: str | None = None,
     phone_last4: str | None = None,
 ):
-    context: dict = {"code": (code or "").strip()[:32], "phone_last4": (phone_last4 or "")[:4]}
+    context: dict = {"code": (code or "").strip()[:40], "phone_last4": (phone_last4 or "")[:4]}
     status = 200
     if code is not None or phone_last4 is not None:
         digits = phone_last4 or ""

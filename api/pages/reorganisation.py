@@ -1,7 +1,7 @@
 """The administrator's agencies page: the tree as it stands, and dissolving an agency into a
 successor as of a date (workflows/cases/reorganisation.py does the work)."""
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -9,7 +9,9 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from api.deps import Now, SessionDep, SettingsDep
+from api.pages import forms
 from api.pages.web import LOCAL_TZ, error_text, page_roles, page_translator, redirect, render
+from core import typed_dates
 from core.errors import DomainError
 from models import OPEN_STATUSES, Agency, Case, Role, User
 from workflows.cases import reorganisation
@@ -53,7 +55,7 @@ def _page(request, session, user, values: dict, error: str | None = None, status
 
 @router.get("/admin/agencies")
 def agency_page(request: Request, session: SessionDep, user: Admin, now: Now):
-    today = now.astimezone(LOCAL_TZ).date().isoformat()
+    today = typed_dates.format_day(now.astimezone(LOCAL_TZ).date())
     return _page(request, session, user, {"effective_on": today})
 
 
@@ -74,9 +76,9 @@ async def dissolve(
         if ids["agency_id"] is None or ids["successor_id"] is None:
             raise DomainError(_("Choose the agency and its successor."))
         try:
-            day = date.fromisoformat(values.get("effective_on", ""))
+            day = typed_dates.parse_day(values.get("effective_on", ""))
         except ValueError:
-            raise DomainError(_("Not a valid effective date.")) from None
+            raise DomainError(_(forms.DAY)) from None
         result = reorganisation.dissolve(
             session=session,
             agency=agencies.get(session=session, agency_id=ids["agency_id"]),

@@ -11,7 +11,7 @@ from api import throttle
 from api.deps import Now, SessionDep
 from core.errors import NotFound
 from models import Agency, CaseKind, CaseStatus
-from workflows.cases import access
+from workflows.cases import access, intake
 
 router = APIRouter(prefix="/public", tags=["public"])
 TRACKING_CODE = re.compile(r"[A-Z0-9\-]{1,32}")
@@ -50,7 +50,7 @@ def look_up(
 ) -> PublicCase:
     """The case's status; misses are counted per client and per code, and a client or a
     code with too many misses gets 429 (api/throttle.py), even for the right digits."""
-    code = code.strip().upper()
+    code = intake.normalise_code(code)  # typed without hyphens, in lower case, with spaces
     checks = [
         (throttle.LOOKUP_PER_CLIENT, throttle.client_key(request)),
         (throttle.LOOKUP_PER_CODE, code[:64]),

@@ -188,6 +188,7 @@ def test_the_intake_page_takes_the_procedure_and_the_slip_gives_its_date(client,
             "citizen_name": "Trần Văn Bình",
             "citizen_phone": "0912 777 888",
             "procedure_code": "ket-hon",
+            "form_token": re.search(r'name="form_token" value="(\w+)"', form.text)[1],
         },
         follow_redirects=False,
     )

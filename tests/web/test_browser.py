@@ -53,9 +53,9 @@ def test_head_reads_and_downloads_the_report(page, live_server, session, provinc
     head = make_head(session, province)
     sign_in(page, live_server, head.username, PASSWORD)
     page.goto(f"{live_server.url}/reports")
-    page.get_by_label("Từ ngày").fill("2024-01-01")
+    page.get_by_label("Từ ngày").fill("01/01/2024")  # typed day first, as on paper
     page.get_by_role("button", name="Xem").click()
-    page.wait_for_url("**/reports?from=2024-01-01*")
+    page.wait_for_url("**/reports?from=01%2F01%2F2024*")
     received = int(page.locator('[data-figure="received"]').inner_text())
     assert received > 0
     with page.expect_download() as download:

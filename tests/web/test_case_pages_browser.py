@@ -123,7 +123,7 @@ def test_keyboard_only_intake_with_the_duplicate_hint(
     page.wait_for_function("document.activeElement.name === 'citizen_phone'")
     page.keyboard.type(PHONE)  # the phone field has the focus on arrival
     hint = page.locator("#similar")
-    hint.get_by_text(earlier.code).wait_for()
+    hint.get_by_role("link", name=earlier.code).wait_for()
     page.keyboard.press("Tab")
     page.keyboard.type("Trần Thị Bình")
     # Tab on (past the hint's link, address, email, ID, kind, channel, agency) to the subject.

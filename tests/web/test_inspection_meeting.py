@@ -23,7 +23,7 @@ def test_refused_fields_are_marked_beside_them(client, settings, session, story,
     item = response.text[response.text.index(f'id="case-{road.id}"') :]
     item = item[: item.index("</li>")]
     assert '<span class="field-error" data-field-error="due_date">' in item
-    assert "Giao chỉ đạo cần hạn hoàn thành" in item
+    assert "Nhập ngày dạng dd/mm/yyyy, ví dụ 28/11/2026." in item
     assert ">Giải quyết dứt điểm</textarea>" in item
     assert 'data-field-error="text"' not in item
 

@@ -222,12 +222,17 @@ def test_plan_form_creates_the_inspection(client, settings, session, story):
     assert "Nguyễn Văn Hiển (trưởng đoàn)" in page
 
 
+BAD_TIME = "Nhập ngày giờ dạng dd/mm/yyyy HH:MM, ví dụ 28/11/2026 08:00."
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         ({"title": ""}, "Nhập tên cuộc kiểm tra."),
         ({"leader_id": ""}, "Chọn trưởng đoàn."),
-        ({"meeting_at": "mai"}, "Nhập ngày giờ buổi làm việc."),
+        ({"meeting_at": ""}, "Nhập ngày giờ buổi làm việc."),
+        ({"meeting_at": "mai"}, BAD_TIME),
+        ({"meeting_at": "05/03/2026 25:00"}, BAD_TIME),
         ({"agency_id": "999999"}, "Đơn vị được kiểm tra không tồn tại."),
         ({"leader_id": "999999"}, "Có thành viên không còn hoạt động trong hệ thống."),
     ],

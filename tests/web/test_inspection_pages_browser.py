@@ -36,7 +36,7 @@ def test_seed_002_meeting_in_the_browser(page, browser, live_server, session, ou
     )
     form.get_by_label("Căn cứ").fill("Kế hoạch số 45/KH-UBND ngày 17/3/2023")
     form.get_by_label("Hình thức").select_option("surprise")
-    meeting_at = (today + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    meeting_at = (today + timedelta(hours=1)).strftime("%d/%m/%Y %H:%M")  # as typed in Vietnam
     form.get_by_label("Buổi làm việc").fill(meeting_at)
     form.get_by_label("Trưởng đoàn").select_option(str(story.leader.id))
     form.get_by_label("Thành viên khác").select_option([str(story.member.id)])
@@ -81,7 +81,7 @@ def test_seed_002_meeting_in_the_browser(page, browser, live_server, session, ou
     )
     road.get_by_label("Người chịu trách nhiệm").select_option(str(story.heads["linhson"].id))
     due = (today + timedelta(days=30)).date()
-    road.get_by_label("Hạn hoàn thành").fill(due.isoformat())
+    road.get_by_label("Hạn hoàn thành").fill(due.strftime("%d/%m/%Y"))
     page.screenshot(path=output_dir / "inspection-directive-form.png")
     road.get_by_role("button", name="Ghi kết luận").click()
     page.wait_for_url("**done=directive**")

@@ -99,6 +99,7 @@ def test_intake_refusal_in_the_page_language(client, session):
         "description": "",
         "citizen_name": "Nguyễn Văn Bình",
         "citizen_phone": "0912 345 001",
+        "form_token": "0" * 32,  # the form's one-time token (workflows/cases/form_tokens.py)
     }
     vi = client.post("/cases/new", data=form)
     assert vi.status_code == 403

@@ -51,7 +51,7 @@ def test_admin_dissolves_a_district_from_the_page(client, session, settings, tre
         data={
             "agency_id": tree["district"].id,
             "successor_id": tree["successor"].id,
-            "effective_on": "2025-07-01",
+            "effective_on": "01/07/2025",  # typed as dd/mm/yyyy
             "children_parent_id": tree["province"].id,
             "basis": "Tổ chức chính quyền địa phương hai cấp",
         },
@@ -78,8 +78,9 @@ def test_admin_dissolves_a_district_from_the_page(client, session, settings, tre
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"effective_on": "2025-07-04"}, "Chỉ ghi nhận việc giải thể từ ngày có hiệu lực"),
-        ({"effective_on": "1/7/2025"}, "Ngày hiệu lực không hợp lệ."),
+        ({"effective_on": "04/07/2025"}, "Chỉ ghi nhận việc giải thể từ ngày có hiệu lực"),
+        ({"effective_on": "31/06/2025"}, "Nhập ngày dạng dd/mm/yyyy, ví dụ 28/11/2026."),
+        ({"effective_on": "07/01/25"}, "Nhập ngày dạng dd/mm/yyyy, ví dụ 28/11/2026."),
         ({"successor_id": ""}, "Chọn cơ quan và cơ quan kế nhiệm."),
         ({"successor_id": "x"}, "Lựa chọn không hợp lệ."),
         ({"successor_id": "999999"}, "không tồn tại hoặc đã giải thể"),

@@ -69,6 +69,18 @@ def next_code(*, session: Session, kind: CaseKind, year: int) -> str:
     return f"{prefix}-{year}-{value:06d}"
 
 
+_TYPED_CODE = re.compile(r"(KNPA|KN|TC|HS)(\d{4})(\d{6})")
+
+
+def normalise_code(text: str) -> str:
+    """A tracking code as a citizen may type it (lower case, spaces, no hyphens:
+    "kn 2026 000123", "KN2026000123") in the form codes are stored (KN-2026-000123).
+    Anything else is only upper-cased and stripped of spaces, and then matches no case."""
+    squeezed = re.sub(r"\s+", "", text or "").upper()
+    match = _TYPED_CODE.fullmatch(squeezed.replace("-", ""))
+    return "-".join(match.groups()) if match else squeezed
+
+
 def body_hash(data: CaseCreate) -> str:
     canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
