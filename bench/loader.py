@@ -101,22 +101,43 @@ class BulkLoader:
     @contextmanager
     def indexes_dropped(self, tables: list[str]) -> Iterator[None]:
         """Drop the non-unique indexes of `tables` for the load and build them after: one
-        sort per index instead of a B-tree insert per row."""
-        dropped = [
-            (table, index["name"], index["column_names"])
-            for table in tables
-            for index in sa.inspect(self.engine).get_indexes(table)
-            if not index["unique"] and all(index["column_names"])
-        ]
+        sort per index instead of a B-tree insert per row. On PostgreSQL each index is
+        rebuilt from its own definition (partial and expression indexes included) with a
+        large sort memory; on SQLite from its columns."""
+        if self.postgres:
+            with self.engine.connect() as conn:
+                dropped = conn.execute(
+                    sa.text(
+                        "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                        "JOIN pg_class c ON c.relname = i.indexname "
+                        "JOIN pg_index x ON x.indexrelid = c.oid "
+                        "WHERE i.schemaname = current_schema() AND i.tablename = ANY(:t) "
+                        "AND c.relnamespace = current_schema()::regnamespace "
+                        "AND NOT x.indisunique"
+                    ),
+                    {"t": tables},
+                ).all()
+        else:
+            dropped = [
+                (
+                    index["name"],
+                    f"CREATE INDEX {index['name']} ON {table} ({', '.join(index['column_names'])})",
+                )
+                for table in tables
+                for index in sa.inspect(self.engine).get_indexes(table)
+                if not index["unique"] and all(index["column_names"])
+            ]
         with self.engine.begin() as conn:
-            for _, name, _ in dropped:
+            for name, _ in dropped:
                 conn.exec_driver_sql(f"DROP INDEX {name}")
         try:
             yield
         finally:
             with self.engine.begin() as conn:
-                for table, name, columns in dropped:
-                    conn.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({', '.join(columns)})")
+                if self.postgres:
+                    conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
+                for _, definition in dropped:
+                    conn.exec_driver_sql(definition)
 
     def load(self, table: str, rows: Iterable[dict]) -> int:
         rows = iter(rows)

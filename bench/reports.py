@@ -73,8 +73,18 @@ def timed(http: httpx.Client, path: str, token: str, n: int, warmup: int = 2) ->
 def measure(url: str, n: int) -> dict:
     people = who(url)
     probes = {
+        "summary_admin_this_month": ("admin", "/api/v1/reports/summary?from=2026-11-01"),
+        "summary_admin_this_quarter": ("admin", "/api/v1/reports/summary?from=2026-10-01"),
         "summary_admin_this_year": ("admin", "/api/v1/reports/summary"),
         "summary_admin_ten_years": ("admin", "/api/v1/reports/summary?from=2016-01-01"),
+        "summary_province_head_month": (
+            "province_head",
+            "/api/v1/reports/summary?from=2026-11-01",
+        ),
+        "summary_province_head_quarter": (
+            "province_head",
+            "/api/v1/reports/summary?from=2026-10-01",
+        ),
         "summary_province_head": ("province_head", "/api/v1/reports/summary"),
         "summary_commune_head": ("commune_head", "/api/v1/reports/summary"),
         "dashboard_admin": ("admin", "/dashboard"),
@@ -119,6 +129,7 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", help="a database made by bench.generate")
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=30, help="measured requests per view")
+    parser.add_argument("--name", help="result file name (default reports-<db>)")
     args = parser.parse_args(argv)
     if args.database_url:
         upgrade(args.database_url)  # a database generated before later migrations
@@ -128,7 +139,7 @@ def main(argv=None) -> int:
             load = generate(url, args.cases)
             result = measure(url, args.requests)
             result["load_seconds"] = load.seconds
-    path = write_result(f"reports-{result['database']}", result)
+    path = write_result(args.name or f"reports-{result['database']}", result)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     print(f"written to {path}")
     return 0
