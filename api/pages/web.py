@@ -157,6 +157,7 @@ async def answer_refusal(request: Request, exc: forms.PageRefused):
         translate=t,
         messages=getattr(endpoint, "form_messages", {}),
         domain_text=lambda error: error_text(request, error),
+        code_fields=getattr(endpoint, "form_code_fields", {}),
     )
     page = getattr(endpoint, "form_page", None)
     if page is None or exc.form is None:
