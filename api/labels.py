@@ -79,6 +79,22 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
             "citizen_notice": _("Notice to the citizen"),
             "ping_pong": _("Warning: case bounced between agencies"),
         },
+        # The notices the law requires the citizen be given (models/notice.py).
+        "notice": {
+            "acceptance": _("Notice of acceptance"),
+            "denunciation_accepted": _("Notice: denunciation accepted"),
+            "completion_request": _("Request to complete the dossier"),
+            "transfer": _("Notice of transfer"),
+            "extension": _("Notice of extension"),
+        },
+        "notice.channel": {
+            "email": pgettext("notice", "Email"),
+            "print": _("Printed, handed over or posted"),
+        },
+        "dash": {
+            "dash.on_time_month": _("On-time rate this month"),
+            "dash.on_time_year": _("On-time rate this year"),
+        },
         "mail_state": {
             "pending": pgettext("mail", "waiting to be sent"),
             "sending": pgettext("mail", "being sent"),

@@ -42,7 +42,7 @@ def test_a_complaint_from_the_desk_to_the_citizen(page, live_server, engine, peo
         )  # fmt: skip
     # The clerk logs the complaint and prints the receipt.
     sign_in(page, live_server, "letan.tn", PASSWORD)
-    page.get_by_role("link", name="Tiếp nhận đơn").first.click()
+    page.get_by_role("link", name="Tiếp nhận đơn, hồ sơ").first.click()
     page.get_by_label("Số điện thoại").fill(PHONE)
     page.get_by_label("Họ và tên").fill("Nguyễn Văn An")
     page.get_by_label("Địa chỉ").fill("Tổ 5, phường Phan Đình Phùng")
