@@ -23,6 +23,11 @@ from workflows.cases import confidentiality
 __all__ = ["LOCAL_TZ", "local_date", "local_time", "percent", "templates"]
 
 templates.env.globals["identity"] = confidentiality.identity  # a denouncer, or the notice
+# The notice in the page's language where a bilingual row (the agenda's) carries both.
+templates.env.globals["hidden_identity"] = {
+    **confidentiality.HIDDEN,
+    "both": confidentiality.HIDDEN_BOTH,
+}
 
 
 class SignInRequired(Exception):
