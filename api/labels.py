@@ -310,6 +310,23 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
             "rating.invalid": _("Please choose a score from 1 to 5."),
             "not_resolved": _("The case is not resolved yet; you can rate it once it is."),
             "already_rated": _("This case was already rated."),
+            "import.encoding": _(
+                "The file is neither UTF-8 nor Windows-1258 (Vietnamese) text: save it from Excel "
+                "as 'CSV UTF-8' or as .xlsx (files typed with TCVN3 or VNI fonts: convert them to "
+                "Unicode first, e.g. with Unikey's converter)."
+            ),
+            "import.columns_missing": _("The header row lacks the columns:"),
+            "import.columns_unknown": _("Unknown columns in the header row:"),
+            "import.empty": _("The file is empty."),
+            "import.not_csv": _("The file is not a readable CSV file."),
+            "import.not_xlsx": _("The file is not a readable XLSX workbook."),
+            "upload.unsupported": _(
+                "The file is not one of the allowed types (PDF, JPEG, PNG, TIFF, DOCX, XLSX, "
+                "ODT): its content was checked, not its name."
+            ),
+            "upload.too_large": _("The file is too large."),
+            "upload.no_file": _("Choose one file to upload."),
+            "upload.no_kind": _("Choose the kind of the file."),
             "reorg.reroute_not_allowed": _(
                 "Only an administrator, or a head into the agencies they head, re-routes a case."
             ),
