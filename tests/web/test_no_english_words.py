@@ -271,6 +271,13 @@ def test_every_letter_in_vietnamese(template, letters):
     )
     for text in (email.subject, email.text, visible_text(email.html)):
         assert problems(text) == [], text
+    # Every link is a real link in the HTML part ("Mở hồ sơ", "Tra cứu hồ sơ", the digest's codes).
+    if template == "daily_digest":
+        links = [item["url"] for item in digest["cases"]]
+    else:
+        citizen = template.startswith("citizen_")
+        links = [context["case"]["lookup_url" if citizen else "url"]]
+    assert links and all(f'<a href="{link}"' in email.html for link in links)
     title = "ông/bà" if template.startswith("citizen") else "đồng chí"
     assert f"Kính gửi {title} Lê Quang Minh," in email.text
     assert f"Kính gửi {title} Lê Quang Minh," in email.html
