@@ -297,7 +297,9 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
             "intake.procedure_dossiers": _("A procedure is chosen for dossiers only."),
             "citizens.not_allowed": _("The citizen's history is for the desk staff."),
             "citizens.phone_short": _("A phone number has at least 6 digits."),
-            "citizens.id_invalid": _("The CCCD number has 12 digits."),
+            "citizens.id_invalid": _(
+                "Not a valid CCCD number: 12 digits, beginning with a province code."
+            ),
             "citizens.nothing_given": _("Give the citizen's phone number or CCCD number."),
             "user.agency_needed": _("This role must belong to an agency."),
             "user.no_agency": _("The agency does not exist."),

@@ -91,7 +91,7 @@ def test_a_complaint_from_the_desk_to_the_citizen(page, live_server, engine, peo
     sign_in(page, live_server, "chutich.tptn", PASSWORD)
     page.goto(f"{live_server.url}/dashboard")
     month = page.locator('[data-figure="dash.on_time_month"]').inner_text()
-    assert "100.0 %" in month and "1/1" in month
+    assert "100,0 %" in month and "1/1" in month
     sign_out(page)
 
     # The citizen looks it up with the code and the last four digits.
