@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from pathlib import Path
 
+from babel.numbers import format_decimal, format_percent
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
@@ -33,15 +34,32 @@ def day(value: date | None) -> str:
     return typed_dates.format_day(value) if value else "—"
 
 
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %"
+def percent(value: float | None, lang: str = "vi") -> str:
+    """A share as the language writes it, one decimal: "100,0 %" in Vietnamese."""
+    return "—" if value is None else format_percent(value, "#,##0.0 %", locale=lang)
+
+
+def number(value: float | int | None, lang: str = "vi") -> str:
+    """A count or figure as the language writes it: "4.427" in Vietnamese, "4,427" in English."""
+    return "—" if value is None else format_decimal(value, locale=lang)
+
+
+@pass_context
+def _percent(context, value: float | None) -> str:
+    return percent(value, context.get("lang", "vi"))
+
+
+@pass_context
+def _number(context, value: float | int | None) -> str:
+    return number(value, context.get("lang", "vi"))
 
 
 templates.env.filters.update(
     local_time=local_time,
     local_date=local_date,
     local_datetime=local_datetime,
-    percent=percent,
+    percent=_percent,
+    number=_number,
     day=day,
 )
 

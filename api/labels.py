@@ -63,6 +63,44 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
             "escalation": _("Escalated to a higher level"),
             "escalation_acknowledged": _("Escalation acknowledged"),
             "flagged_for_inspection": _("Flagged for inspection"),
+            "notification_sent": _("Email sent"),
+            "notification_failed": _("Email could not be sent"),
+        },
+        # The letters of notifications/templates, as the timeline names them.
+        "mail": {
+            "officer_reminder": _("Deadline reminder to the officer"),
+            "head_escalation": _("Urging letter to the agency head"),
+            "parent_escalation": _("Urging letter to the parent agency"),
+            "daily_digest": _("Daily digest"),
+            "citizen_receipt": _("Receipt to the citizen"),
+            "citizen_accepted": _("Acceptance notice to the citizen"),
+            "citizen_declined": _("Refusal notice to the citizen"),
+            "citizen_apology": _("Apology with a new return date to the citizen"),
+            "citizen_answer": _("Answer to the citizen"),
+            "citizen_notice": _("Notice to the citizen"),
+            "ping_pong": _("Warning: case bounced between agencies"),
+        },
+        # The notices the law requires the citizen be given (models/notice.py).
+        "notice": {
+            "acceptance": _("Notice of acceptance"),
+            "denunciation_accepted": _("Notice: denunciation accepted"),
+            "completion_request": _("Request to complete the dossier"),
+            "transfer": _("Notice of transfer"),
+            "extension": _("Notice of extension"),
+        },
+        "notice.channel": {
+            "email": pgettext("notice", "Email"),
+            "print": _("Printed, handed over or posted"),
+        },
+        "dash": {
+            "dash.on_time_month": _("On-time rate this month"),
+            "dash.on_time_year": _("On-time rate this year"),
+        },
+        "mail_state": {
+            "pending": pgettext("mail", "waiting to be sent"),
+            "sending": pgettext("mail", "being sent"),
+            "sent": pgettext("mail", "sent"),
+            "failed": pgettext("mail", "not sent"),
         },
         "field": {
             "grounds": pgettext("form field", "Grounds (Denunciation Law Art. 36)"),
@@ -227,6 +265,88 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
                 "A measure may only target units and officials of the inspected agency."
             ),
             "insp.measure_done": _("This measure is already marked carried out."),
+            "case.no_documents_pause": _(
+                "The law gives this kind of case no pause for missing documents."
+            ),
+            "case.completion_requests_used": _(
+                "The citizen was already asked to complete the documents as often as the law "
+                "allows."
+            ),
+            "case.complexity_decided": _("The complexity of this case was already decided."),
+            "case.complexity_too_late": _(
+                "The complexity must be decided before the resolution deadline."
+            ),
+            "case.extension_too_late": _(
+                "An extension must be decided before the resolution deadline."
+            ),
+            "case.reset_too_late": _(
+                "The apology with a new return date (form 04) is sent at the latest one day "
+                "before the return date; this dossier is already late."
+            ),
+            "case.withdrawal_incomplete": _(
+                "Withdrawing a denunciation needs the denouncer's written request and the "
+                "decision to stop or continue (Denunciation Law 2018 Art. 33)."
+            ),
+            "case.unknown_action": _("This action does not exist."),
+            "notice.not_found": _("No such notice."),
+            "notice.already_sent": _("This notice was already handed over."),
+            "intake.instance_complaints": _(
+                "The instance and the first complaint apply to complaints only."
+            ),
+            "intake.first_case_needed": _(
+                "A second complaint needs the case number of the first complaint."
+            ),
+            "intake.first_case_unused": _(
+                "The first complaint's case number is given only for a second complaint."
+            ),
+            "intake.first_case_unknown": _(
+                "No first complaint with this case number within your agencies."
+            ),
+            "intake.key_invalid": _("The form was damaged; open it again."),
+            "intake.key_reused": _(
+                "This form was already sent with other contents; open a new form."
+            ),
+            "intake.procedure_dossiers": _("A procedure is chosen for dossiers only."),
+            "citizens.not_allowed": _("The citizen's history is for the desk staff."),
+            "citizens.phone_short": _("A phone number has at least 6 digits."),
+            "citizens.id_invalid": _(
+                "Not a valid CCCD number: 12 digits, beginning with a province code."
+            ),
+            "citizens.nothing_given": _("Give the citizen's phone number or CCCD number."),
+            "user.agency_needed": _("This role must belong to an agency."),
+            "user.no_agency": _("The agency does not exist."),
+            "user.username_taken": _("This username is taken."),
+            "user.field_empty": _("This field cannot be empty."),
+            "user.self_change": _(
+                "Administrators cannot disable themselves or change their own role."
+            ),
+            "lookup.not_found": _("No case with this code and these digits."),
+            "rating.invalid": _("Please choose a score from 1 to 5."),
+            "not_resolved": _("The case is not resolved yet; you can rate it once it is."),
+            "already_rated": _("This case was already rated."),
+            "import.encoding": _(
+                "The file is neither UTF-8 nor Windows-1258 (Vietnamese) text: save it from Excel "
+                "as 'CSV UTF-8' or as .xlsx (files typed with TCVN3 or VNI fonts: convert them to "
+                "Unicode first, e.g. with Unikey's converter)."
+            ),
+            "import.columns_missing": _("The header row lacks the columns:"),
+            "import.columns_unknown": _("Unknown columns in the header row:"),
+            "import.empty": _("The file is empty."),
+            "import.not_csv": _("The file is not a readable CSV file."),
+            "import.not_xlsx": _("The file is not a readable XLSX workbook."),
+            "upload.unsupported": _(
+                "The file is not one of the allowed types (PDF, JPEG, PNG, TIFF, DOCX, XLSX, "
+                "ODT): its content was checked, not its name."
+            ),
+            "upload.too_large": _("The file is too large."),
+            "upload.no_file": _("Choose one file to upload."),
+            "upload.no_kind": _("Choose the kind of the file."),
+            "reorg.reroute_not_allowed": _(
+                "Only an administrator, or a head into the agencies they head, re-routes a case."
+            ),
+            "reorg.not_moved": _(
+                "Only a case moved by a reorganisation can be re-routed; transfer it instead."
+            ),
         },
     }
 

@@ -78,7 +78,7 @@ class _Receiver:
         self._name = options.get(b"name", b"").decode("utf-8", "replace")
         if self._name == self.file_field:
             if self._file is not None:
-                raise Invalid(f"send one file in '{self.file_field}'")
+                raise Invalid(f"send one file in '{self.file_field}'", code="upload.no_file")
             self.result.filename = options.get(b"filename", b"").decode("utf-8", "replace")
             self._file = tempfile.NamedTemporaryFile(
                 dir=self.folder, prefix="upload-", delete=False
@@ -90,7 +90,10 @@ class _Receiver:
         if self._name == self.file_field:
             self.result.size += len(chunk)
             if self.result.size > self.limit:
-                raise TooLarge(f"the file is larger than {self.limit // (1024 * 1024)} MB")
+                raise TooLarge(
+                    f"the file is larger than {self.limit // (1024 * 1024)} MB",
+                    code="upload.too_large",
+                )
             self._hash.update(chunk)
             self._file.write(chunk)
         else:
@@ -120,7 +123,9 @@ async def receive_file(request: Request, *, file_field: str, limit: int, folder:
     """
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit + FIELD_OVERHEAD:
-        raise TooLarge(f"the file is larger than {limit // (1024 * 1024)} MB")
+        raise TooLarge(
+            f"the file is larger than {limit // (1024 * 1024)} MB", code="upload.too_large"
+        )
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     if content_type != b"multipart/form-data" or b"boundary" not in options:
         raise Invalid("send the file as multipart/form-data")
@@ -153,7 +158,7 @@ async def receive_file(request: Request, *, file_field: str, limit: int, folder:
             _remove(receiver.result.path)
             raise
     if receiver.result.path is None:
-        raise Invalid(f"no file in the field '{file_field}'")
+        raise Invalid(f"no file in the field '{file_field}'", code="upload.no_file")
     receiver.result.sha256 = receiver._hash.hexdigest()
     return receiver.result
 

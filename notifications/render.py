@@ -81,7 +81,15 @@ def render(
         raise RenderError(f"template {template!r} needs context keys: {', '.join(missing)}")
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     env = environment()
-    values = {**context, "recipient_name": recipient_name, "language": language}
+    # The greeting's title (notifications/templates/*/_base.*): a citizen is "ông/bà", an
+    # official "đồng chí" (docs/glossary.md).
+    to_citizen = template.startswith("citizen")
+    values = {
+        **context,
+        "recipient_name": recipient_name,
+        "language": language,
+        "to_citizen": to_citizen,
+    }
     try:
         # `m` is the case macros of the language (facts, deadline), plain or HTML-escaped.
         text_values = {**values, "m": env.get_template(f"{language}/_case.txt").module}

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from api.deps import Now, SessionDep, SettingsDep
-from api.pages.web import PageCase, page_roles, redirect, render
+from api.pages.web import PageCase, error_text, page_roles, redirect, render
 from api.uploads import StorageDep, store_upload
 from core.errors import DomainError, Invalid
 from models import AttachmentKind, CaseKind, CaseStatus, Role, User
@@ -99,7 +99,7 @@ def _kind(text: str | None) -> AttachmentKind:
     try:
         return AttachmentKind(text or "")
     except ValueError:
-        raise Invalid("choose the kind of the file") from None
+        raise Invalid("choose the kind of the file", code="upload.no_kind") from None
 
 
 @router.post("/cases/{case_id}/attachments")
@@ -110,8 +110,8 @@ async def upload_file(request: Request, session: SessionDep, settings: SettingsD
     except DomainError as error:
         session.rollback()
         fresh = access.get_visible(session=session, case_id=case.id, user=user)
-        return _page(request, session, settings, fresh, user, error=error.detail,
-                     status=error.status_code)  # fmt: skip
+        return _page(request, session, settings, fresh, user,
+                     error=error_text(request, error), status=error.status_code)  # fmt: skip
     return redirect(f"/cases/{case.id}/attachments?done=uploaded")
 
 
@@ -135,8 +135,8 @@ async def resolve_with_answer(request: Request, session: SessionDep, settings: S
     except DomainError as error:
         session.rollback()
         fresh = access.get_visible(session=session, case_id=case.id, user=user)
-        return _page(request, session, settings, fresh, user, error=error.detail,
-                     status=error.status_code)  # fmt: skip
+        return _page(request, session, settings, fresh, user,
+                     error=error_text(request, error), status=error.status_code)  # fmt: skip
     return redirect(f"/cases/{case.id}?done=resolve")
 
 

@@ -47,23 +47,31 @@ def calendar_page(request: Request, session: SessionDep, user: AdminPageUser):
 @router.post("/calendar")
 async def add_announcement(request: Request, session: SessionDep, user: AdminPageUser):
     form = {k: str(v).strip() for k, v in (await request.form()).items()}
-    days, errors = [], {}
+    _ = page_translator(request)
+    errors: dict[str, str] = {}
+    days: list[tuple[date, bool]] = []
     for name, working in (("days_off", False), ("working_days", True)):
         try:
             days += [(d, working) for d in parse_days(form.get(name, ""))]
-        except ValueError as bad:  # said beside its field, nothing added
-            errors[name] = f"{page_translator(request)(forms.DAY)} ({bad})"
-    if errors:
-        error = " ".join(errors.values())
-        return _page(request, session, user, error=error, errors=errors, form=form, status=422)
-    try:
-        if len(form.get("title", "")) > 255 or len(form.get("source", "")) > 500:
-            raise Invalid("the title or the source is too long")
-        calendar.add_announcement(
-            session=session, title=form.get("title", ""), source=form.get("source", ""), days=days
-        )
-        session.commit()
-    except DomainError as exc:
-        session.rollback()
-        return _page(request, session, user, error=exc.detail, form=form, status=exc.status_code)
-    return redirect("/calendar?done=1")
+        except (Invalid, ValueError):
+            errors[name] = _("Write each day as dd/mm/yyyy, separated by commas.")
+    for name, longest in (("title", 255), ("source", 500)):
+        if not form.get(name):
+            errors[name] = _(forms.REQUIRED)
+        elif len(form[name]) > longest:
+            errors[name] = _(forms.TOO_LONG)
+    if not errors and not days:
+        errors["days_off"] = _("Give at least one day off or worked day.")
+    if not errors:
+        try:
+            calendar.add_announcement(
+                session=session, title=form["title"], source=form["source"], days=days
+            )
+            session.commit()
+            return redirect("/calendar?done=1")
+        except DomainError:  # a day listed twice
+            session.rollback()
+            errors["days_off"] = _("A day is listed twice.")
+    failed = forms.refused_fields("calendar", errors, values=form)
+    message = " ".join(dict.fromkeys(errors.values()))
+    return _page(request, session, user, error=message, form=form, failed=failed, status=422)

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import select
 
 from api.deps import Now, SessionDep
-from api.pages.web import page_roles, render
+from api.pages import forms
+from api.pages.web import error_text, page_roles, render
 from core.errors import DomainError
 from models import Agency, User
 from models.citizen_id import last_digits
@@ -52,7 +53,7 @@ def history_page(
     phone: Annotated[str, Query(max_length=32)] = "",
     id_number: Annotated[str, Query(max_length=32)] = "",
 ):
-    cases, error, status = [], None, 200
+    cases, error, status, failed = [], None, 200, None
     if phone or id_number:
         try:
             cases = citizen_history(session=session, user=user, phone=phone, id_number=id_number)
@@ -62,11 +63,16 @@ def history_page(
             )
             session.commit()
         except DomainError as exc:
-            error, status = exc.detail, exc.status_code
+            error, status = error_text(request, exc), exc.status_code
+            where = {"citizens.phone_short": "phone", "citizens.id_invalid": "id_number"}
+            if exc.code in where:
+                failed = forms.refused_fields(
+                    "citizens", {where[exc.code]: error}, status=status, message=error
+                )
     names = {a.id: a.name for a in session.exec(select(Agency))} if cases else {}
     context = {
         "x": _texts(request), "cases": cases, "error": error, "phone": phone,
         "id_number": id_number, "agency_names": names, "last_digits": last_digits,
-        "searched": bool(phone or id_number),
+        "searched": bool(phone or id_number), "failed": failed,
     }  # fmt: skip
     return render(request, "citizens.html", context, user=user, status_code=status)

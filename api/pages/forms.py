@@ -35,13 +35,29 @@ TOO_LONG = N_("Too long.")
 INVALID = N_("Not a valid value.")
 DAY = N_("Type the date as dd/mm/yyyy, e.g. 28/11/2026.")
 MINUTE = N_("Type the date and time as dd/mm/yyyy HH:MM, e.g. 28/11/2026 08:00.")
+NOT_A_DATE = N_("Write a date as dd/mm/yyyy.")
+NOT_A_CHOICE = N_("Choose one of the options.")
 _KINDS = {
     "missing": REQUIRED,
     "string_too_long": TOO_LONG,
     "too_long": TOO_LONG,
     "day_format": DAY,  # api/pages/date_fields.py
     "minute_format": MINUTE,
+    "date_from_datetime_parsing": NOT_A_DATE,
+    "date_parsing": NOT_A_DATE,
+    "datetime_parsing": NOT_A_DATE,
+    "datetime_from_date_parsing": NOT_A_DATE,
+    "enum": NOT_A_CHOICE,
+    "literal_error": NOT_A_CHOICE,
 }
+
+
+def _words(err: dict) -> str:
+    """The words (a msgid) for one pydantic error: a blank text where one character is the
+    least is a missing one."""
+    if err["type"] == "string_too_short" and (err.get("ctx") or {}).get("min_length") == 1:
+        return REQUIRED
+    return _KINDS.get(err["type"], INVALID)
 
 
 class FormInvalid(Exception):
@@ -77,15 +93,23 @@ class FormFailure:
         return self.lists.get(name, [])
 
 
-def show_on_error(page: str, *, form: str, messages: dict[str, str] | None = None) -> Callable:
+def show_on_error(
+    page: str,
+    *,
+    form: str,
+    messages: dict[str, str] | None = None,
+    code_fields: dict[str, str] | None = None,
+) -> Callable:
     """Mark a form handler: when refused, show the GET page `page` again (path parameters
     of the form's own path fill it in) with the form `form` open. `messages` gives a field
-    its own words (a message key) instead of the generic ones."""
+    its own words (a message key) instead of the generic ones; `code_fields` puts a domain
+    error's words (by its code) beside the field it is about."""
 
     def mark(endpoint: Callable) -> Callable:
         endpoint.form_page = page  # type: ignore[attr-defined]
         endpoint.form_name = form  # type: ignore[attr-defined]
         endpoint.form_messages = messages or {}  # type: ignore[attr-defined]
+        endpoint.form_code_fields = code_fields or {}  # type: ignore[attr-defined]
         return endpoint
 
     return mark
@@ -151,7 +175,7 @@ def field_errors(exc: Exception) -> dict[str, str]:
     found: dict[str, str] = {}
     for loc, err in items:
         name = "_".join(str(part) for part in loc if not isinstance(part, int)) or "form"
-        found.setdefault(name, _KINDS.get(err["type"], INVALID))
+        found.setdefault(name, _words(err))
     return found
 
 
@@ -163,14 +187,19 @@ def failure(
     translate: Callable[..., str],
     messages: dict[str, str],
     domain_text: Callable[[Exception], str],
+    code_fields: dict[str, str] | None = None,
 ) -> FormFailure:
     """The refusal in words: a field's own message key (`messages`: what to give there)
-    before the generic one; "too long" and a mistyped date are said as such."""
+    before the generic one; "too long" and a mistyped date are said as such. Each field's
+    words go beside it and, together, on top."""
     keys = field_errors(exc)
     errors = {
         name: translate(key if key in (TOO_LONG, DAY, MINUTE) else messages.get(name, key))
         for name, key in keys.items()
     }
+    code = getattr(exc, "code", None)
+    if not errors and isinstance(exc, DomainError) and code in (code_fields or {}):
+        errors = {code_fields[code]: domain_text(exc)}
     if errors:
         message = " ".join(dict.fromkeys(errors.values()))
     elif isinstance(exc, DomainError):
@@ -191,6 +220,28 @@ def failure(
         values={key: values[0] for key, values in lists.items()},
         lists=lists,
         cause=exc,
+    )
+
+
+def refused_fields(
+    form: str,
+    errors: dict[str, str],
+    *,
+    values: dict[str, str] | None = None,
+    status: int = 422,
+    message: str | None = None,
+) -> FormFailure:
+    """A form a page checked by hand, refused field by field (`errors`: field name -> words
+    already in the page's language), for its template's `field_error` and `invalid` macros
+    (api/templates/_form.html): pass it as `failed` in the page's context."""
+    values = dict(values or {})
+    return FormFailure(
+        form=form,
+        status=status,
+        message=message,
+        errors=errors,
+        values=values,
+        lists={key: [value] for key, value in values.items()},
     )
 
 

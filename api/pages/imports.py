@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from api.deps import Now, SessionDep, SettingsDep
-from api.pages.web import PageNotFound, page_roles, render
+from api.pages.web import PageNotFound, error_text, page_roles, render
 from core.errors import DomainError
 from models import Role, User
 from workflows.deadlines import policies as policy_data
@@ -123,7 +123,10 @@ def import_check(
     try:
         register = read_register(data=data, filename=name)
     except DomainError as error:
-        return _page(request, user, 422, error=f"{x['unreadable']}: {error.detail}")
+        why = error_text(request, error)
+        if error.code in ("import.columns_missing", "import.columns_unknown"):
+            why += " " + error.detail.rsplit(": ", 1)[-1]  # the columns, as the file names them
+        return _page(request, user, 422, error=f"{x['unreadable']}: {why}")
     _, report = check_register(
         session=session, register=register, now=now, policies=policy_data.default()
     )

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import or_, select
 
 from api.deps import Now, SessionDep, SettingsDep
+from api.i18n import N_
 from api.pages import forms
 from api.pages.notices import NEW_FORMS_FROM
 from api.pages.web import PageCase, PageUser, page_roles, redirect, render
@@ -134,7 +135,29 @@ class IntakeForm(BaseModel):
 
 
 @router.post("/cases/new")
-@forms.show_on_error("/cases/new", form="intake")
+@forms.show_on_error(
+    "/cases/new",
+    form="intake",
+    messages={
+        "citizen_phone": N_(
+            "A phone number is 6 to 20 digits (spaces, dots and dashes allowed), "
+            "optionally with + in front."
+        ),
+        "citizen_email": N_("Not a valid email address."),
+        "citizen_name": N_("Write the citizen's full name."),
+        "title": N_("Write the subject of the petition."),
+        "first_case_id": N_("Write the first complaint's case number (digits only)."),
+    },
+    code_fields={
+        "intake.other_agency": "agency_id",
+        "intake.no_agency": "agency_id",
+        "intake.procedure_dossiers": "procedure_code",
+        "intake.instance_complaints": "instance",
+        "intake.first_case_needed": "first_case_id",
+        "intake.first_case_unused": "first_case_id",
+        "intake.first_case_unknown": "first_case_id",
+    },
+)
 def intake_submit(
     session: SessionDep,
     settings: SettingsDep,

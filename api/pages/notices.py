@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 
 from api import i18n
 from api.deps import Now, SessionDep
-from api.pages.web import PageCase, PageNotFound, PageUser, redirect, render
+from api.pages.web import PageCase, PageNotFound, PageUser, error_text, redirect, render
 from core.errors import DomainError, Forbidden, NotFound
 from models import Agency, Case, CaseNotice, Role
 from models.base import Id
@@ -68,7 +68,7 @@ def mark_sent(
     except DomainError as exc:
         session.rollback()
         _ = i18n.translator(i18n.language(request))
-        message = f"{_('Not marked')}: {exc.detail}"
+        message = f"{_('Not marked')}: {error_text(request, exc)}"
         return render(
             request, "error.html", {"message": message}, user=user, status_code=exc.status_code
         )

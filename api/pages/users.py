@@ -8,7 +8,15 @@ from pydantic import ValidationError
 from sqlmodel import select
 
 from api.deps import Now, SessionDep
-from api.pages.web import PageNotFound, error_text, page_roles, redirect, render
+from api.pages import forms
+from api.pages.web import (
+    PageNotFound,
+    error_text,
+    page_roles,
+    page_translator,
+    redirect,
+    render,
+)
 from core.errors import DomainError
 from models import Agency, Role, User, UserUpdate
 from models.base import Id
@@ -64,7 +72,11 @@ def update_user(
         users.update(session=session, user=user, data=data, actor=admin, now=now)
     except (ValidationError, DomainError) as exc:
         session.rollback()
-        text = error_text(request, exc) if isinstance(exc, DomainError) else str(exc)
+        if isinstance(exc, DomainError):
+            text = error_text(request, exc)
+        else:  # the field's words, never pydantic's English
+            _ = page_translator(request)
+            text = " ".join(dict.fromkeys(_(key) for key in forms.field_errors(exc).values()))
         return _page(request, session, admin, error=f"{user.username}: {text}", status=422)
     session.commit()
     return redirect(f"/users?done={user.username}#user-{user.id}")

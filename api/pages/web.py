@@ -23,6 +23,11 @@ from workflows.cases import confidentiality
 __all__ = ["LOCAL_TZ", "local_date", "local_time", "percent", "templates"]
 
 templates.env.globals["identity"] = confidentiality.identity  # a denouncer, or the notice
+# The notice in the page's language where a bilingual row (the agenda's) carries both.
+templates.env.globals["hidden_identity"] = {
+    **confidentiality.HIDDEN,
+    "both": confidentiality.HIDDEN_BOTH,
+}
 
 
 class SignInRequired(Exception):
@@ -157,6 +162,7 @@ async def answer_refusal(request: Request, exc: forms.PageRefused):
         translate=t,
         messages=getattr(endpoint, "form_messages", {}),
         domain_text=lambda error: error_text(request, error),
+        code_fields=getattr(endpoint, "form_code_fields", {}),
     )
     page = getattr(endpoint, "form_page", None)
     if page is None or exc.form is None:

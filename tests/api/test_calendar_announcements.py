@@ -91,11 +91,13 @@ def test_calendar_page_adds_an_announcement(client, session, settings):
     page = client.get("/calendar")
     assert page.status_code == 200 and "Tết Dương lịch 2026" in page.text
     bad = client.post("/calendar", data={"title": "X", "source": "Y", "days_off": "31/02/2027"})
-    assert bad.status_code == 422
-    assert (
-        '<span class="field-error" data-field-error="days_off">'
-        "Nhập ngày dạng dd/mm/yyyy, ví dụ 28/11/2026. (31/02/2027)</span>"
-    ) in bad.text
+    assert bad.status_code == 422 and 'value="31/02/2027"' in bad.text  # refilled
+    beside = bad.text[bad.text.index('name="days_off"') :]
+    beside = beside[: beside.index("</label>")]
+    assert 'aria-invalid="true"' in beside
+    assert "Nhập mỗi ngày theo dạng dd/mm/yyyy, cách nhau bằng dấu phẩy." in beside
+    empty = client.post("/calendar", data={"title": "", "source": "Y", "days_off": "05/03/2027"})
+    assert empty.status_code == 422 and "Mục này cần được nhập." in empty.text
     done = client.post(
         "/calendar",
         data={"title": "Nghỉ của tỉnh", "source": "Quyết định 1/QĐ-UBND", "days_off": "05/03/2027"},

@@ -43,7 +43,7 @@ def test_vietnamese_names_and_subjects_arrive_intact(
     assert officer["From"].addresses[0].display_name == "Đôn Đốc"
     text = officer.get_body(preferencelist=("plain",)).get_content()
     html = officer.get_body(preferencelist=("html",)).get_content()
-    assert "Kính gửi Nguyễn Thị Hồng Nhung" in text
+    assert "Kính gửi đồng chí Nguyễn Thị Hồng Nhung," in text
     assert case.code in text and "25/02/2026" in text and "QUÁ HẠN 5 ngày" in text
     assert f"http://dondoc.test/cases/{case.id}" in text
     assert "quá hạn 5 ngày" in html and "Hòa Khánh Bắc" in html

@@ -36,7 +36,7 @@ def test_writes_readable_eml_files_and_lists_them(engine, session, folder_settin
     assert len(files) == 2
     with files[0].open("rb") as handle:
         message = BytesParser(policy=policy.default).parse(handle)
-    assert message["Subject"] == f"Giấy tiếp nhận hồ sơ {case.code} — hẹn trả lời ngày 04/03/2026"
+    assert message["Subject"] == f"Giấy tiếp nhận hồ sơ {case.code} — hạn giải quyết 04/03/2026"
     assert message["To"].addresses[0].display_name == "Trần Thị Bích Ngọc"
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert f"Mã tra cứu của ông/bà là {case.code}" in text

@@ -42,7 +42,7 @@ def test_a_complaint_from_the_desk_to_the_citizen(page, live_server, engine, peo
         )  # fmt: skip
     # The clerk logs the complaint and prints the receipt.
     sign_in(page, live_server, "letan.tn", PASSWORD)
-    page.get_by_role("link", name="Tiếp nhận đơn").first.click()
+    page.get_by_role("link", name="Tiếp nhận đơn, hồ sơ").first.click()
     page.get_by_label("Số điện thoại").fill(PHONE)
     page.get_by_label("Họ và tên").fill("Nguyễn Văn An")
     page.get_by_label("Địa chỉ").fill("Tổ 5, phường Phan Đình Phùng")
@@ -91,7 +91,7 @@ def test_a_complaint_from_the_desk_to_the_citizen(page, live_server, engine, peo
     sign_in(page, live_server, "chutich.tptn", PASSWORD)
     page.goto(f"{live_server.url}/dashboard")
     month = page.locator('[data-figure="dash.on_time_month"]').inner_text()
-    assert "100.0 %" in month and "1/1" in month
+    assert "100,0 %" in month and "1/1" in month
     sign_out(page)
 
     # The citizen looks it up with the code and the last four digits.

@@ -41,7 +41,16 @@ def test_history_by_phone_or_cccd_scoped_and_confidential(client, session, engin
     assert complaint.code in by_phone.text and petition.code not in by_phone.text
 
     bad = client.get("/citizens?id_number=123")
-    assert bad.status_code == 422 and "12 digits" in bad.text
+    assert (
+        bad.status_code == 422
+        and "Số CCCD không hợp lệ: gồm 12 chữ số, bắt đầu bằng mã tỉnh." in bad.text
+    )
+    beside = bad.text[bad.text.index('name="id_number"') :]
+    assert 'aria-invalid="true"' in beside[: beside.index("</label>")]
+    assert (
+        "Số CCCD không hợp lệ: gồm 12 chữ số, bắt đầu bằng mã tỉnh."
+        in beside[: beside.index("</label>")]
+    )
 
     sign_in(client, head)
     assert denunciation.code in client.get(f"/citizens?id_number={CCCD}").text

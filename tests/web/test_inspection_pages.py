@@ -271,8 +271,9 @@ def test_agenda_lists_the_four_long_pending_cases_in_order(
     for key in ("answered", "cantho"):  # resolved already; another province
         assert cases[key].code not in page
     toan_days = (now - cases["toan"].received_at).days
-    assert f"{toan_days} ngày" in page and "hơn 11 năm" in page
-    assert f"Quá hạn {toan_days - 30} ngày" in page
+    assert toan_days > 1000  # written with the Vietnamese thousands separator: 4.312
+    assert f"{toan_days:,} ngày".replace(",", ".") in page and "hơn 11 năm" in page
+    assert f"Quá hạn {toan_days - 30:,} ngày".replace(",", ".") in page
     assert f"/api/v1/inspections/{meeting.id}/agenda?format=html" in page
     assert f"/api/v1/inspections/{meeting.id}/agenda?format=csv" in page
     # Whom a directive on the road case may go to: Linh Sơn's head, then its parents'.

@@ -52,7 +52,7 @@ def test_seed_002_meeting_in_the_browser(page, browser, live_server, session, ou
     toan = page.locator(f"#case-{cases['toan'].id}")
     days = (datetime.now(UTC) - cases["toan"].received_at).days  # since May 2014
     assert toan.locator('[data-fact="pending"]').inner_text() == (
-        f"{days} ngày (hơn {days // 365} năm)"
+        f"{days:,} ngày (hơn {days // 365} năm)".replace(",", ".")  # 4.427: Vietnamese digits
     )
     assert page.locator(f"#case-{cases['chochu'].id} [data-fact='transfers']").inner_text() == "2"
     assert page.locator(f"#case-{cases['road'].id} [data-fact='escalation']").inner_text() == "3"

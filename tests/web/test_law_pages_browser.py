@@ -19,7 +19,7 @@ def test_a_dossier_slip_shows_the_return_date_and_a_qr_code(page, live_server, s
     page.goto(f"{live_server.url}/cases/new")
     page.get_by_label("Số điện thoại").fill("0912 345 999")
     page.get_by_label("Họ và tên").fill("Lê Văn Hùng")
-    page.get_by_label("Loại đơn").select_option("dossier")
+    page.get_by_label("Loại việc").select_option("dossier")
     page.get_by_label("Thủ tục (hồ sơ)").select_option("ket-hon")
     page.get_by_label("Nội dung tóm tắt").fill("Đăng ký kết hôn")
     page.get_by_role("button", name="Tiếp nhận và in phiếu hẹn").click()

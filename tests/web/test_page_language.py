@@ -21,7 +21,7 @@ def test_queue_in_vietnamese_then_in_english_after_the_switch(client, session):
     carry_csrf(client)
     vi = client.get("/queue").text
     assert "<h1>Hồ sơ cần xử lý</h1>" in vi
-    assert '<a href="/reports">' not in vi and ">Tiếp nhận đơn</a>" in vi  # the menu
+    assert '<a href="/reports">' not in vi and ">Tiếp nhận đơn, hồ sơ</a>" in vi  # the menu
     assert ">English</a>" in vi and 'lang="vi"' in vi
     en = client.get("/lang/en?next=/queue", follow_redirects=True).text
     assert "<h1>Case queue</h1>" in en and ">Log a petition</a>" in en
@@ -40,7 +40,7 @@ def test_case_page_explains_the_deadline_in_the_page_language(client, session, e
     vi = client.get(f"/cases/{case.id}").text
     assert "Hạn: hết ngày 05/03/2026 (24 giờ 00, Bộ luật Dân sự 2015 Điều 148.6)." in vi
     assert "Các ngày nghỉ được bỏ qua:" in vi and "(thứ Bảy)" in vi and "Tết Nguyên Đán" in vi
-    assert ">Đã tiếp nhận</strong>" in vi and "<dt>Loại đơn</dt><dd>Khiếu nại</dd>" in vi
+    assert ">Đã tiếp nhận</strong>" in vi and "<dt>Loại việc</dt><dd>Khiếu nại</dd>" in vi
     en = client.get(f"/cases/{case.id}?lang=en").text
     assert "Due: the end of 05/03/2026 (24:00, Civil Code 2015 Art. 148.6)." in en
     assert "Days off skipped:" in en and "(Saturday)" in en and "Lunar New Year" in en
@@ -81,7 +81,7 @@ def test_a_refused_action_is_explained_in_the_page_language(client, session, eng
     form = {"version": str(case.version), "agency_id": str(agency.id), "reason": "Nhầm"}
     vi = client.post(f"/cases/{case.id}/act/transfer", data=form)
     assert vi.status_code == 422
-    assert "Chuyển đơn: Hồ sơ đã thuộc cơ quan này." in vi.text
+    assert "Chuyển cơ quan giải quyết: Hồ sơ đã thuộc cơ quan này." in vi.text
     en = client.post(f"/cases/{case.id}/act/transfer?lang=en", data=form)
     assert "Transfer: The case is already at that agency." in en.text
     assert "already at that agency" not in vi.text

@@ -172,7 +172,8 @@ def _store(*, session, upload, kind, actor, now, storage, **owner) -> Attachment
     if found is None or found not in ALLOWED:
         raise UnsupportedType(
             "the file is not one of the allowed types (PDF, JPEG, PNG, TIFF, DOCX, XLSX, ODT): "
-            "its content was checked, not its name"
+            "its content was checked, not its name",
+            code="upload.unsupported",
         )
     storage.put(session=session, sha256=upload.sha256, source=upload.path)
     attachment = Attachment(

@@ -47,7 +47,7 @@ def find_for_citizen(*, session: Session, code: str, phone_last4: str) -> Case:
     case = session.scalars(select(Case).where(Case.code == code)).first()
     digits = (case.phone_digits or "") if case else ""
     if case is None or len(digits) < 4 or digits[-4:] != phone_last4:
-        raise NotFound("no case with this code and these digits")
+        raise NotFound("no case with this code and these digits", code="lookup.not_found")
     return case
 
 

@@ -130,7 +130,8 @@ def withdraw(ctx: Context) -> None:
     if not fields.written_request or fields.decision is None:
         raise Invalid(
             "withdrawing a denunciation needs the denouncer's written request and the "
-            "resolver's decision to stop or continue (Luật Tố cáo 2018 Điều 33)"
+            "resolver's decision to stop or continue (Luật Tố cáo 2018 Điều 33)",
+            code="case.withdrawal_incomplete",
         )
     ctx.data["legal_basis"] = "Luật Tố cáo 2018 Điều 33"
     if fields.decision == "continue":
@@ -226,53 +227,78 @@ def conclude(ctx: Context) -> None:
 
 # The legal rules that refuse an action whatever its fields: each effect raises on its rule and
 # `lifecycle.available_actions` offers the action only when the rule says nothing.
-def documents_refusal(case: Case, policy: Policy, now: datetime) -> str | None:
+@dataclass(frozen=True)
+class Refusal:
+    """Why a rule refuses an action: a stable `code` the pages put in words (the "error"
+    group of api/labels.py) and the English `detail` the JSON API answers with."""
+
+    code: str
+    detail: str
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+def documents_refusal(case: Case, policy: Policy, now: datetime) -> Refusal | None:
     if policy.on_documents == "none":
-        return (
+        return Refusal(
+            "case.no_documents_pause",
             f"a {case.kind} has no pause for missing documents in law "
-            f"({policy.source}); an agency may turn it on as a product option"
+            f"({policy.source}); an agency may turn it on as a product option",
         )
     limit = policy.completion_requests
     if limit is not None and case.completion_requests >= limit:
-        return (
+        return Refusal(
+            "case.completion_requests_used",
             f"a {case.kind} may be asked to complete its documents {limit} time(s) only "
-            f"({policy.completion_source})"
+            f"({policy.completion_source})",
         )
     return None
 
 
-def complexity_refusal(case: Case, policy: Policy, now: datetime) -> str | None:
+def complexity_refusal(case: Case, policy: Policy, now: datetime) -> Refusal | None:
     if case.complexity != Complexity.normal:
-        return "the complexity of this complaint was already decided"
+        return Refusal(
+            "case.complexity_decided", "the complexity of this complaint was already decided"
+        )
     if case.due_at is not None and now > case.due_at:
-        return "complexity must be decided before the deadline it lengthens"
+        return Refusal(
+            "case.complexity_too_late",
+            "complexity must be decided before the deadline it lengthens",
+        )
     return None
 
 
-def extension_refusal(case: Case, policy: Policy, now: datetime) -> str | None:
+def extension_refusal(case: Case, policy: Policy, now: datetime) -> Refusal | None:
     """Before the deadline, while the most generous complexity still leaves one (the
     effect then checks the complexity asked for)."""
     if case.due_at is not None and now > case.due_at:
-        return "an extension is decided before the deadline it extends"
+        return Refusal(
+            "case.extension_too_late", "an extension is decided before the deadline it extends"
+        )
     if max(policy.extensions_allowed(c) for c in Complexity) <= case.extensions_used:
-        return f"policy {policy.version} allows no more extensions; {case.extensions_used} used"
-    return None
-
-
-def reset_refusal(case: Case, policy: Policy, now: datetime) -> str | None:
-    if case.date_reset_used or policy.date_resets < 1:
-        return "the return date may be reset only once"
-    if case.due_at is not None and deadlines.local_date(now) >= deadlines.local_date(case.due_at):
-        return (
-            "the apology with a new date (form 04) is sent at the latest one day before the "
-            "deadline; the dossier is now late"
+        return Refusal(
+            "case.no_extension_left",
+            f"policy {policy.version} allows no more extensions; {case.extensions_used} used",
         )
     return None
 
 
-def _refuse(reason: str | None) -> None:
-    if reason is not None:
-        raise Invalid(reason)
+def reset_refusal(case: Case, policy: Policy, now: datetime) -> Refusal | None:
+    if case.date_reset_used or policy.date_resets < 1:
+        return Refusal("case.reset_once", "the return date may be reset only once")
+    if case.due_at is not None and deadlines.local_date(now) >= deadlines.local_date(case.due_at):
+        return Refusal(
+            "case.reset_too_late",
+            "the apology with a new date (form 04) is sent at the latest one day before the "
+            "deadline; the dossier is now late",
+        )
+    return None
+
+
+def _refuse(refusal: Refusal | None) -> None:
+    if refusal is not None:
+        raise Invalid(refusal.detail, code=refusal.code)
 
 
 # The lifecycle of DESIGN.md: action -> where from, where to, who, with which fields.

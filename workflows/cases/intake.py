@@ -100,12 +100,17 @@ def intake(
     """Register a case (or return the one an identical earlier request registered)."""
     digest = body_hash(data)
     if idempotency_key is not None and "\x00" in idempotency_key:  # PostgreSQL cannot store it
-        raise Invalid("the Idempotency-Key may not contain the NUL character")
+        raise Invalid(
+            "the Idempotency-Key may not contain the NUL character", code="intake.key_invalid"
+        )
     if idempotency_key is not None:
         first = session.exec(select(Case).where(Case.idempotency_key == idempotency_key)).first()
         if first is not None:
             if first.idempotency_hash != digest or first.created_by_id != actor.id:
-                raise Invalid("this Idempotency-Key was used with a different request body")
+                raise Invalid(
+                    "this Idempotency-Key was used with a different request body",
+                    code="intake.key_reused",
+                )
             return Intake(case=first, created=False, duplicates=[])
     if actor.role not in INTAKE_ROLES:
         raise Forbidden(f"a {actor.role} may not register cases", code="intake.not_allowed")
@@ -131,7 +136,9 @@ def intake(
     procedure = None
     if data.procedure_code is not None:
         if data.kind != CaseKind.dossier:
-            raise Invalid("procedure_code applies to dossiers only")
+            raise Invalid(
+                "procedure_code applies to dossiers only", code="intake.procedure_dossiers"
+            )
         procedure = procedures.get(session=session, code=data.procedure_code)
     received_at = data.received_at or now
     if received_at.tzinfo is None:

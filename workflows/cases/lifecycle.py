@@ -129,7 +129,7 @@ PUBLIC_ACTIONS = tuple(name for name, t in TRANSITIONS.items() if t.public)
 
 # The legal rules that refuse an action whatever its fields (workflows/cases/effects.py):
 # the effects raise on them, available_actions leaves the action out.
-_REFUSALS: dict[str, Callable[[Case, Any, datetime], str | None]] = {
+_REFUSALS: dict[str, Callable[[Case, Any, datetime], e.Refusal | None]] = {
     "request_documents": e.documents_refusal,
     "declare_complex": e.complexity_refusal,
     "extend": e.extension_refusal,
@@ -190,7 +190,7 @@ def apply(
     """
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise Invalid(f"unknown action {action!r}")
+        raise Invalid(f"unknown action {action!r}", code="case.unknown_action")
     try:
         values = transition.fields.model_validate(fields)
     except ValidationError as exc:

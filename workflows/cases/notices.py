@@ -128,7 +128,7 @@ def for_case(*, session: Session, case_id: int) -> list[CaseNotice]:
 def get(*, session: Session, case_id: int, notice_id: int) -> CaseNotice:
     notice = session.get(CaseNotice, notice_id)
     if notice is None or notice.case_id != case_id:
-        raise NotFound(f"notice {notice_id} not found")
+        raise NotFound(f"notice {notice_id} not found", code="notice.not_found")
     return notice
 
 
@@ -138,7 +138,7 @@ def mark_sent(
     """A printed notice was handed over or posted; only once (a second marking is a 409)."""
     notice = get(session=session, case_id=case_id, notice_id=notice_id)
     if notice.sent_at is not None:
-        raise Invalid("this notice was already sent")
+        raise Invalid("this notice was already sent", code="notice.already_sent")
     table = CaseNotice.__table__
     result = session.execute(
         sa.update(table)

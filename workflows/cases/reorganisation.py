@@ -152,15 +152,21 @@ def reroute(
     into several communes): not a transfer. An administrator, or a head whose agencies hold
     both the case and the target; anything else is a transfer."""
     if actor.role not in (Role.admin, Role.head):
-        raise Forbidden("only an administrator or a head re-routes a case")
+        raise Forbidden(
+            "only an administrator or a head re-routes a case", code="reorg.reroute_not_allowed"
+        )
     if not came_by_reorganisation(session=session, case=case):
         raise Invalid(
-            "only a case moved by a reorganisation can be re-routed; otherwise transfer it"
+            "only a case moved by a reorganisation can be re-routed; otherwise transfer it",
+            code="reorg.not_moved",
         )
     if actor.role == Role.head:
         mine = agencies.subtree_ids(session=session, agency_id=actor.agency_id or -1)
         if agency_id not in mine:
-            raise Forbidden("a head re-routes only to the agencies they head; transfer instead")
+            raise Forbidden(
+                "a head re-routes only to the agencies they head; transfer instead",
+                code="reorg.reroute_not_allowed",
+            )
     return lifecycle.apply(
         session=session,
         case=case,

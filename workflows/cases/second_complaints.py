@@ -18,12 +18,20 @@ def check_request(*, kind: CaseKind, instance: int | None, first_case_id: int | 
     """The instance a new case gets; a 422 for fields that do not fit together."""
     if kind != CaseKind.complaint:
         if instance not in (None, 1) or first_case_id is not None:
-            raise Invalid("instance and first_case_id apply to complaints only")
+            raise Invalid(
+                "instance and first_case_id apply to complaints only",
+                code="intake.instance_complaints",
+            )
         return 1
     if instance == 2 and first_case_id is None:
-        raise Invalid("a second complaint (instance 2) needs first_case_id, the first complaint")
+        raise Invalid(
+            "a second complaint (instance 2) needs first_case_id, the first complaint",
+            code="intake.first_case_needed",
+        )
     if instance in (None, 1) and first_case_id is not None:
-        raise Invalid("first_case_id is given only with instance 2")
+        raise Invalid(
+            "first_case_id is given only with instance 2", code="intake.first_case_unused"
+        )
     return instance or 1
 
 
@@ -37,7 +45,10 @@ def first_case(*, session: Session, first_case_id: int, agency_id: int, actor: U
         below = agencies.subtree_ids(session=session, agency_id=agency_id)
         reachable = scope is None or case.agency_id in scope or case.agency_id in below
     if not reachable or case.kind != CaseKind.complaint or case.instance != 1:
-        raise Invalid(f"first_case_id: no first complaint {first_case_id} within your reach")
+        raise Invalid(
+            f"first_case_id: no first complaint {first_case_id} within your reach",
+            code="intake.first_case_unknown",
+        )
     return case
 
 

@@ -25,20 +25,25 @@ def citizen_history(
 ) -> list[Case]:
     """The cases of the citizen with this phone number or CCCD, newest first."""
     if user.role not in DESK_ROLES:
-        raise Forbidden("the citizen's history is for the desk staff")
+        raise Forbidden("the citizen's history is for the desk staff", code="citizens.not_allowed")
     digits = re.sub(r"\D", "", phone)
     same = []
     if phone.strip():
         if len(digits) < MIN_PHONE_DIGITS:
-            raise Invalid(f"a phone number has at least {MIN_PHONE_DIGITS} digits")
+            raise Invalid(
+                f"a phone number has at least {MIN_PHONE_DIGITS} digits",
+                code="citizens.phone_short",
+            )
         same.append(Case.phone_digits == digits)
     if id_number.strip():
         problem = id_number_problem(id_number.strip())
         if problem:
-            raise Invalid(problem)
+            raise Invalid(problem, code="citizens.id_invalid")
         same.append(Case.citizen_id_number == id_number.strip())
     if not same:
-        raise Invalid("give the citizen's phone number or CCCD number")
+        raise Invalid(
+            "give the citizen's phone number or CCCD number", code="citizens.nothing_given"
+        )
     statement = select(Case).where(or_(*same), identity_visible(user))
     scope = visible_agency_ids(session=session, user=user)
     if scope is not None:

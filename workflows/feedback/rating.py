@@ -33,11 +33,11 @@ def find_case(*, session: Session, code: str, phone_last4: str) -> Case:
     """The case with this code whose phone ends in these digits, or NotFound."""
     code = code.strip().upper()
     if not TRACKING_CODE.fullmatch(code) or not re.fullmatch(r"[0-9]{4}", phone_last4 or ""):
-        raise NotFound("no case with this code and these digits")
+        raise NotFound("no case with this code and these digits", code="lookup.not_found")
     case = session.exec(select(Case).where(Case.code == code)).first()
     digits = (case.phone_digits or "") if case else ""
     if case is None or len(digits) < 4 or digits[-4:] != phone_last4:
-        raise NotFound("no case with this code and these digits")
+        raise NotFound("no case with this code and these digits", code="lookup.not_found")
     return case
 
 
@@ -49,9 +49,12 @@ def rate(
         raise Invalid("a case can be rated once it is resolved or closed", code="not_resolved")
     for name, value in [("score", rating.score), *rating.aspects.items()]:
         if name != "score" and name not in ASPECTS:
-            raise Invalid(f"unknown aspect {name!r}; the aspects are {', '.join(ASPECTS)}")
+            raise Invalid(
+                f"unknown aspect {name!r}; the aspects are {', '.join(ASPECTS)}",
+                code="rating.invalid",
+            )
         if not 1 <= value <= 5:
-            raise Invalid(f"{name} must be from 1 to 5")
+            raise Invalid(f"{name} must be from 1 to 5", code="rating.invalid")
     if session.exec(select(CaseFeedback.id).where(CaseFeedback.case_id == case.id)).first():
         raise Conflict("this case was already rated", code="already_rated")
     feedback = CaseFeedback(

@@ -57,12 +57,12 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError:
-        raise Invalid(_UNREADABLE) from None
+        raise Invalid(_UNREADABLE, code="import.encoding") from None
     import unicodedata
 
     text = unicodedata.normalize("NFC", text)  # cp1258 writes tone marks as combining characters
     if not any(ch in _VIETNAMESE for ch in text.lower()):
-        raise Invalid(_UNREADABLE)
+        raise Invalid(_UNREADABLE, code="import.encoding")
     return text, "cp1258"
 
 
@@ -78,10 +78,16 @@ def _header(cells: list) -> list[str]:
     names = [str(c or "").strip().lower() for c in cells]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise Invalid(f"the header row lacks the column(s): {', '.join(missing)}")
+        raise Invalid(
+            f"the header row lacks the column(s): {', '.join(missing)}",
+            code="import.columns_missing",
+        )
     unknown = [n for n in names if n and n not in COLUMNS and n not in IGNORED]
     if unknown:
-        raise Invalid(f"unknown column(s) in the header row: {', '.join(unknown)}")
+        raise Invalid(
+            f"unknown column(s) in the header row: {', '.join(unknown)}",
+            code="import.columns_unknown",
+        )
     return [n if n in COLUMNS else "" for n in names]
 
 
@@ -92,16 +98,18 @@ def _csv_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         names = _header(next(reader))
     except StopIteration:
-        raise Invalid("the file is empty") from None
+        raise Invalid("the file is empty", code="import.empty") from None
     except csv.Error as error:
-        raise Invalid(f"line 1: not a CSV line ({error})") from None
+        raise Invalid(f"line 1: not a CSV line ({error})", code="import.not_csv") from None
     try:
         for cells in reader:
             if not any(c.strip() for c in cells):
                 continue
             yield reader.line_num, _row(names, cells)
     except csv.Error as error:
-        raise Invalid(f"line {reader.line_num}: not a CSV line ({error})") from None
+        raise Invalid(
+            f"line {reader.line_num}: not a CSV line ({error})", code="import.not_csv"
+        ) from None
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
@@ -112,12 +120,12 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise Invalid(f"not a readable XLSX workbook ({error})") from None
+        raise Invalid(f"not a readable XLSX workbook ({error})", code="import.not_xlsx") from None
     try:
         rows = book.worksheets[0].iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
-            raise Invalid("the workbook's first sheet is empty")
+            raise Invalid("the workbook's first sheet is empty", code="import.empty")
         names = _header(list(header))
         for line, cells in enumerate(rows, start=2):
             if not any(c is not None and str(c).strip() for c in cells):

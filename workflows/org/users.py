@@ -29,11 +29,11 @@ def list_all(*, session: Session) -> list[User]:
 def create(*, session: Session, data: UserCreate, now: datetime) -> User:
     """A new user; clerks, officers and heads must belong to an agency."""
     if data.role in ROLES_WITH_AGENCY and data.agency_id is None:
-        raise Invalid(f"a {data.role} must belong to an agency")
+        raise Invalid(f"a {data.role} must belong to an agency", code="user.agency_needed")
     if data.agency_id is not None and session.get(Agency, data.agency_id) is None:
-        raise Invalid(f"agency {data.agency_id} does not exist")
+        raise Invalid(f"agency {data.agency_id} does not exist", code="user.no_agency")
     if session.exec(select(User).where(User.username == data.username)).first():
-        raise Conflict(f"username {data.username!r} is taken")
+        raise Conflict(f"username {data.username!r} is taken", code="user.username_taken")
     passwords.check(password=data.password, username=data.username)
     user = User.model_validate(
         data,
@@ -65,16 +65,19 @@ def update(*, session: Session, user: User, data: UserUpdate, actor: User, now: 
     changes = data.model_dump(exclude_unset=True)
     for key in ("is_active", "role", "full_name", "email"):
         if key in changes and changes[key] is None:
-            raise Invalid(f"{key} cannot be empty")
+            raise Invalid(f"{key} cannot be empty", code="user.field_empty")
     if actor.id == user.id and (changes.get("is_active") is False or "role" in changes):
-        raise Invalid("administrators cannot disable themselves or change their own role")
+        raise Invalid(
+            "administrators cannot disable themselves or change their own role",
+            code="user.self_change",
+        )
     for key in ("agency_id", "jurisdiction_agency_id"):
         if changes.get(key) is not None and session.get(Agency, changes[key]) is None:
-            raise Invalid(f"agency {changes[key]} does not exist")
+            raise Invalid(f"agency {changes[key]} does not exist", code="user.no_agency")
     role = changes.get("role", user.role)
     agency_id = changes.get("agency_id", user.agency_id)
     if role in ROLES_WITH_AGENCY and agency_id is None:
-        raise Invalid(f"a {role} must belong to an agency")
+        raise Invalid(f"a {role} must belong to an agency", code="user.agency_needed")
     password = changes.pop("password", None)
     if password is not None:
         passwords.check(password=password, username=user.username)

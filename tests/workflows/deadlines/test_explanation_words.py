@@ -84,4 +84,4 @@ def test_a_complaint_pause_is_labelled_a_product_option(engine, session):
         policies=with_option,
     )
     text = explain(session, case, at("2026-03-04"), policies=with_option)["text"]
-    assert "tùy chọn của sản phẩm" in text
+    assert "tùy chọn của cơ quan" in text
