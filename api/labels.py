@@ -215,6 +215,34 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
                 "A measure may only target units and officials of the inspected agency."
             ),
             "insp.measure_done": _("This measure is already marked carried out."),
+            # Why an action is not offered (workflows/cases/effects.py) or refused.
+            "case.no_documents_pause": _(
+                "The law gives this kind of case no pause for missing documents."
+            ),
+            "case.completion_requests_used": _(
+                "The documents may be requested only once, and they were."
+            ),
+            "case.complexity_decided": _("The complexity of this case was already decided."),
+            "case.complexity_too_late": _(
+                "The complexity is decided before the deadline it lengthens."
+            ),
+            "case.extension_not_in_policy": _(
+                "The policy of this kind of case allows no extension."
+            ),
+            "case.extension_too_late": _(
+                "An extension is decided before the deadline it extends; it has passed."
+            ),
+            "case.reset_not_in_policy": _("The policy of this kind of case allows no new date."),
+            "case.reset_too_late": _(
+                "The apology with a new date is sent at the latest one day before the "
+                "deadline; the dossier is now late."
+            ),
+            "escalation.not_head": _(
+                "Only the head of the case's agency or of an agency above it acknowledges."
+            ),
+            "escalation.not_running": _("The case is not running: nothing to acknowledge."),
+            "escalation.not_escalated": _("The case was not escalated: nothing to acknowledge."),
+            "escalation.already_acknowledged": _("This escalation is already acknowledged."),
         },
     }
 

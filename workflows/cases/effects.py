@@ -222,54 +222,79 @@ def conclude(ctx: Context) -> None:
 
 
 # The legal rules that refuse an action whatever its fields: each effect raises on its rule and
-# `lifecycle.available_actions` offers the action only when the rule says nothing.
-def documents_refusal(case: Case, policy: Policy, now: datetime) -> str | None:
+# `lifecycle.available_actions` offers the action only when the rule says nothing; the pages
+# say why (the code's words in api/labels.py) where a person would look for the action.
+def documents_refusal(case: Case, policy: Policy, now: datetime) -> Invalid | None:
     if policy.on_documents == "none":
-        return (
+        return Invalid(
             f"a {case.kind} has no pause for missing documents in law "
-            f"({policy.source}); an agency may turn it on as a product option"
+            f"({policy.source}); an agency may turn it on as a product option",
+            code="case.no_documents_pause",
         )
     limit = policy.completion_requests
     if limit is not None and case.completion_requests >= limit:
-        return (
+        return Invalid(
             f"a {case.kind} may be asked to complete its documents {limit} time(s) only "
-            f"({policy.completion_source})"
+            f"({policy.completion_source})",
+            code="case.completion_requests_used",
         )
     return None
 
 
-def complexity_refusal(case: Case, policy: Policy, now: datetime) -> str | None:
+def complexity_refusal(case: Case, policy: Policy, now: datetime) -> Invalid | None:
     if case.complexity != Complexity.normal:
-        return "the complexity of this complaint was already decided"
+        return Invalid(
+            "the complexity of this complaint was already decided", code="case.complexity_decided"
+        )
     if case.due_at is not None and now > case.due_at:
-        return "complexity must be decided before the deadline it lengthens"
+        return Invalid(
+            "complexity must be decided before the deadline it lengthens",
+            code="case.complexity_too_late",
+        )
     return None
 
 
-def extension_refusal(case: Case, policy: Policy, now: datetime) -> str | None:
+def extension_refusal(case: Case, policy: Policy, now: datetime) -> Invalid | None:
     """Before the deadline, while the most generous complexity still leaves one (the
     effect then checks the complexity asked for)."""
+    most = max(policy.extensions_allowed(c) for c in Complexity)
+    if most == 0:
+        return Invalid(
+            f"policy {policy.version} allows no extension for a {case.kind}",
+            code="case.extension_not_in_policy",
+        )
+    if most <= case.extensions_used:
+        return Invalid(
+            f"policy {policy.version} allows no more extensions; {case.extensions_used} used",
+            code="case.no_extension_left",
+        )
     if case.due_at is not None and now > case.due_at:
-        return "an extension is decided before the deadline it extends"
-    if max(policy.extensions_allowed(c) for c in Complexity) <= case.extensions_used:
-        return f"policy {policy.version} allows no more extensions; {case.extensions_used} used"
-    return None
-
-
-def reset_refusal(case: Case, policy: Policy, now: datetime) -> str | None:
-    if case.date_reset_used or policy.date_resets < 1:
-        return "the return date may be reset only once"
-    if case.due_at is not None and deadlines.local_date(now) >= deadlines.local_date(case.due_at):
-        return (
-            "the apology with a new date (form 04) is sent at the latest one day before the "
-            "deadline; the dossier is now late"
+        return Invalid(
+            "an extension is decided before the deadline it extends",
+            code="case.extension_too_late",
         )
     return None
 
 
-def _refuse(reason: str | None) -> None:
-    if reason is not None:
-        raise Invalid(reason)
+def reset_refusal(case: Case, policy: Policy, now: datetime) -> Invalid | None:
+    if policy.date_resets < 1:
+        return Invalid(
+            f"policy {policy.version} allows no new return date", code="case.reset_not_in_policy"
+        )
+    if case.date_reset_used:
+        return Invalid("the return date may be reset only once", code="case.reset_once")
+    if case.due_at is not None and deadlines.local_date(now) >= deadlines.local_date(case.due_at):
+        return Invalid(
+            "the apology with a new date (form 04) is sent at the latest one day before the "
+            "deadline; the dossier is now late",
+            code="case.reset_too_late",
+        )
+    return None
+
+
+def _refuse(refusal: Invalid | None) -> None:
+    if refusal is not None:
+        raise refusal
 
 
 # The lifecycle of DESIGN.md: action -> where from, where to, who, with which fields.
