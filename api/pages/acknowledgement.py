@@ -8,13 +8,13 @@ The rules are the escalation sweep's (`workflows/escalation/sweep.py`,
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Depends, Form
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
 from api.deps import Now, SessionDep, SettingsDep
 from api.pages import forms
-from api.pages.web import PageCase, PageUser, redirect
+from api.pages.web import PageCase, page_roles, redirect
 from models import Case, Role, User
 from models.base import Id
 from workflows.cases import access
@@ -23,6 +23,7 @@ from workflows.escalation import acknowledgement as escalation
 
 router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
 FORM = "acknowledge"
+HeadUser = Annotated[User, Depends(page_roles(Role.head))]
 QUEUE_LIMIT = 50
 
 
@@ -82,8 +83,8 @@ def awaiting(*, session: Session, user: User, now: datetime) -> list[Case]:
 def acknowledge(
     session: SessionDep,
     settings: SettingsDep,
-    user: PageUser,
-    case: PageCase,
+    case: PageCase,  # before the role: a case outside the reader's scope is a 404 to anyone
+    user: HeadUser,
     now: Now,
     form: Annotated[AcknowledgeForm, Form()],
 ):
