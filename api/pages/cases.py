@@ -29,7 +29,6 @@ from workflows.reports import summary as reports
 from workflows.reports import tiles
 
 router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
-StaffUser = Annotated[User, Depends(page_roles(Role.officer, Role.head, Role.admin))]
 # Inspectors open the queue only from a dashboard tile (`due`): the cases they may see.
 QueueUser = Annotated[
     User, Depends(page_roles(Role.officer, Role.head, Role.admin, Role.inspector))
