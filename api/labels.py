@@ -265,6 +265,7 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
                 "A measure may only target units and officials of the inspected agency."
             ),
             "insp.measure_done": _("This measure is already marked carried out."),
+            # Why an action is not offered (workflows/cases/effects.py) or refused.
             "case.no_documents_pause": _(
                 "The law gives this kind of case no pause for missing documents."
             ),
@@ -347,6 +348,16 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
             "reorg.not_moved": _(
                 "Only a case moved by a reorganisation can be re-routed; transfer it instead."
             ),
+            "case.extension_not_in_policy": _(
+                "The policy of this kind of case allows no extension."
+            ),
+            "case.reset_not_in_policy": _("The policy of this kind of case allows no new date."),
+            "escalation.not_head": _(
+                "Only the head of the case's agency or of an agency above it acknowledges."
+            ),
+            "escalation.not_running": _("The case is not running: nothing to acknowledge."),
+            "escalation.not_escalated": _("The case was not escalated: nothing to acknowledge."),
+            "escalation.already_acknowledged": _("This escalation is already acknowledged."),
         },
     }
 

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from api import csrf, docs, errors, headers, health
 from api.limits import InFlightLimit
 from api.open311 import routes as open311
+from api.pages import acknowledgement as acknowledgement_pages
 from api.pages import attachments as attachment_pages
 from api.pages import auth as auth_pages
 from api.pages import calendar as calendar_pages
@@ -78,6 +79,7 @@ PAGE_ROUTERS = (
     auth_pages,
     dashboard_pages,
     intake_pages,
+    acknowledgement_pages,  # before case pages: /act/acknowledge wins over /act/{action}
     case_pages,
     lookup_pages,
     rating_pages,

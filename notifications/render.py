@@ -24,6 +24,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "officer_reminder": ("case",),
     "head_escalation": ("case",),
     "parent_escalation": ("case", "head_name"),
+    "officer_instruction": ("case", "head_name", "instruction"),
     "daily_digest": ("agency_name", "date", "cases", "overdue_count"),
     "citizen_receipt": ("case",),
     "citizen_accepted": ("case",),

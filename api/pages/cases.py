@@ -1,24 +1,39 @@
 """The officer's queue and the case page: details, timeline, deadline, action forms."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from pydantic import BaseModel, ConfigDict, create_model
 from sqlmodel import select
 
 from api import i18n
 from api.deps import Now, SessionDep, SettingsDep
-from api.pages import forms
+from api.labels import label
+from api.pages import acknowledgement, forms
 from api.pages.date_fields import PageDay
-from api.pages.web import PageCase, PageNotFound, PageUser, page_roles, redirect, render
-from models import Agency, Case, CaseEvent, Notification, Role, User
+from api.pages.web import (
+    PageCase,
+    PageForbidden,
+    PageNotFound,
+    PageUser,
+    page_roles,
+    redirect,
+    render,
+)
+from models import Agency, Case, CaseEvent, Complexity, Notification, Role, User
 from models.base import Id
 from workflows.cases import access, confidentiality, lifecycle, notices, search
 from workflows.deadlines import explanation, overdue
+from workflows.deadlines import policies as policy_data
+from workflows.reports import summary as reports
+from workflows.reports import tiles
 
 router = APIRouter(include_in_schema=False, route_class=forms.PageRoute)
-StaffUser = Annotated[User, Depends(page_roles(Role.officer, Role.head, Role.admin))]
+# Inspectors open the queue only from a dashboard tile (`due`): the cases they may see.
+QueueUser = Annotated[
+    User, Depends(page_roles(Role.officer, Role.head, Role.admin, Role.inspector))
+]
 QUEUE_LIMIT = 200
 
 # The form fields of each action: (name, input kind, required).
@@ -58,9 +73,28 @@ def action_fields(case: Case, action: str) -> list[tuple[str, str, bool]]:
 
 
 @router.get("/queue")
-def queue(request: Request, session: SessionDep, user: StaffUser, now: Now):
-    mine = search.CaseFilter(open_only=True, mine_or_unassigned=user.id)
-    rows = search.matching(session=session, user=user, filters=mine, now=now, limit=QUEUE_LIMIT)
+def queue(
+    request: Request,
+    session: SessionDep,
+    user: QueueUser,
+    now: Now,
+    due: Annotated[Literal["overdue", "soon", "open"] | None, Query()] = None,
+    agency_id: Annotated[Id | None, Query()] = None,
+):
+    """Own and unassigned open cases; with `due`, the cases a dashboard tile counts (in the
+    subtree of `agency_id`, else all the reader sees); a head's escalated cases on top."""
+    if due is None and user.role == Role.inspector:
+        raise PageForbidden()
+    total = None
+    if due is None:
+        mine = search.CaseFilter(open_only=True, mine_or_unassigned=user.id)
+        rows = search.matching(session=session, user=user, filters=mine, now=now, limit=QUEUE_LIMIT)
+    else:
+        scope = reports.report_scope(session=session, user=user, agency_id=agency_id)
+        rows, total = tiles.cases(
+            session=session, agency_ids=scope, tile=due, now=now, limit=QUEUE_LIMIT
+        )
+    escalated = [] if due else acknowledgement.awaiting(session=session, user=user, now=now)
     names = {a.id: a.name for a in session.exec(select(Agency))}
     scope = access.visible_agency_ids(session=session, user=user)
     reach = None if scope is None else set(scope)
@@ -74,10 +108,21 @@ def queue(request: Request, session: SessionDep, user: StaffUser, now: Now):
         )
         for c in rows
     ]
-    shown = confidentiality.reveal(session=session, cases=rows, viewer=user, now=now, where="queue")
+    shown = confidentiality.reveal(
+        session=session, cases=rows + escalated, viewer=user, now=now, where="queue"
+    )
     session.commit()
     unsent = notices.unsent_counts(session=session, case_ids=[c.id for c in rows])
-    context = {"items": items, "agency_names": names, "shown": shown, "unsent_notices": unsent}
+    context = {
+        "items": items,
+        "agency_names": names,
+        "shown": shown,
+        "unsent_notices": unsent,
+        "escalated": [(c, overdue.urgency(case=c, now=now)) for c in escalated],
+        "due": due,
+        "total": total,
+        "agency_name": names.get(agency_id) if agency_id else None,
+    }
     return render(request, "queue.html", context, user=user)
 
 
@@ -117,6 +162,15 @@ def _case_context(session, case: Case, user: User, now: datetime, lang: str) -> 
             (a, action_fields(case, a))
             for a in lifecycle.available_actions(session=session, case=case, actor=user, now=now)
         ],
+        # What a person looks for and is told why it is not offered (the rule's words).
+        "refused": [
+            (a, label(lang, "error", exc.code) if exc.code else exc.detail)
+            for a, exc in lifecycle.refused_actions(
+                session=session, case=case, actor=user, now=now
+            ).items()
+        ],
+        "acknowledgement": acknowledgement.state(session=session, case=case, user=user, now=now),
+        "on_time": overdue.resolved_on_time(case),
         "choices": CHOICES,
         "notices": [
             (n, notices.is_overdue(n, now))
@@ -126,11 +180,24 @@ def _case_context(session, case: Case, user: User, now: datetime, lang: str) -> 
             session.exec(select(Agency).where(Agency.dissolved_at.is_(None)).order_by(Agency.name))
         ),
         "officers": sorted(officers, key=lambda u: u.full_name),
-        "complexities": ["complex", "especially_complex"],
+        **_extension_choices(case),
         "shown": confidentiality.reveal(
             session=session, cases=[case], viewer=user, now=now, where="page"
         ),
     }
+
+
+def _extension_choices(case: Case) -> dict:
+    """The complexities an extension may be asked for: those the policy still allows one
+    for; none needed ("—") while the case's own complexity still allows one."""
+    policy = policy_data.default().version(case.policy_version)
+    left = [
+        c
+        for c in (Complexity.complex, Complexity.especially_complex)
+        if policy.extensions_allowed(c) > case.extensions_used
+    ]
+    own = policy.extensions_allowed(case.complexity) > case.extensions_used
+    return {"complexities": [c.value for c in left], "complexity_optional": own}
 
 
 @router.get("/cases/{case_id}")
@@ -138,10 +205,14 @@ def case_page(request: Request, session: SessionDep, user: PageUser, case: PageC
     lang = i18n.language(request)
     context = _case_context(session, case, user, now, lang)
     context["done"] = request.query_params.get("done")
+    # The queue's buttons and the escalation email open one form, in view.
+    context["open_form"] = request.query_params.get("open")
     failed = forms.form_failure(request)
     if failed is not None:  # an action refused: its form open, what was typed kept
         context["failed_action"] = failed.form
         context["error"] = "conflict" if forms.changed_meanwhile(failed) else failed.message
+        # The browser's address becomes the case page's: a reload shows it, never posts.
+        context["page_url"] = f"/cases/{case.id}?open={failed.form}#action-{failed.form}"
     session.commit()  # the denouncer shown to this reader (workflows/cases/confidentiality)
     return render(request, "case.html", context, user=user)
 

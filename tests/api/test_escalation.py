@@ -3,9 +3,10 @@
 from datetime import UTC, datetime
 
 import pytest
+from sqlmodel import select
 
 from api.deps import utcnow
-from models import Case, Role
+from models import Case, CaseEvent, Notification, Role, User
 from tests.case_rows import make_case
 from tests.factories import auth, make_agency, make_head, make_user
 from workflows.escalation import sweep as escalation
@@ -22,6 +23,9 @@ def escalated(client, engine, session, now):
     case = make_case(session, ward, due_at=datetime(2026, 3, 10, 17, tzinfo=TZ), now=now)
     escalation.sweep(engine=engine, as_of=datetime(2026, 3, 11, 9, tzinfo=TZ))
     officer = make_user(session, Role.officer, ward)
+    case.assignee_id = officer.id
+    session.add(case)
+    session.commit()
     headers = {"head": auth(client, head), "officer": auth(client, officer)}  # real clock
     client.app.dependency_overrides[utcnow] = lambda: ACK_AT
     return case, headers
@@ -75,5 +79,33 @@ def test_a_head_elsewhere_is_told_nothing_about_the_case(client, session, escala
     client.app.dependency_overrides[utcnow] = clock
     response = client.post(url(case), json={}, headers=headers)
     assert response.status_code == 404  # as for a case that does not exist
+    session.expire_all()
+    assert session.get(Case, case.id).version == 1
+
+
+def test_the_instruction_reaches_the_officer(client, session, escalated):
+    case, headers = escalated
+    text = "Làm việc với phòng Tài nguyên, trả lời công dân trước thứ Sáu."
+    body = {"version": 1, "instruction": text}
+    response = client.post(url(case), json=body, headers=headers["head"])
+    assert response.status_code == 200, response.text
+    event = session.exec(
+        select(CaseEvent).where(
+            CaseEvent.case_id == case.id, CaseEvent.action == "escalation_acknowledged"
+        )
+    ).one()
+    assert event.data["instruction"] == text
+    mail = session.exec(
+        select(Notification).where(Notification.template == "officer_instruction")
+    ).one()
+    officer = session.get(User, session.get(Case, case.id).assignee_id)
+    assert mail.case_id == case.id and mail.context["instruction"] == text
+    assert mail.recipient == officer.email
+
+
+def test_an_instruction_too_long_is_refused_and_nothing_changes(client, session, escalated):
+    case, headers = escalated
+    body = {"instruction": "x" * 2001}
+    assert client.post(url(case), json=body, headers=headers["head"]).status_code == 422
     session.expire_all()
     assert session.get(Case, case.id).version == 1

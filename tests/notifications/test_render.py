@@ -20,6 +20,7 @@ EXTRA = {
     "from_agency": "UBND huyện Định Hóa",
     "to_agency": "UBND thị trấn Chợ Chu",
     "transfer_count": 2,
+    "instruction": "Làm việc với phòng Tài nguyên, trả lời công dân trước thứ Sáu.",
     "notice": {
         "kind": "completion_request",
         "source": "NĐ 61/2018 Điều 19.4 (mẫu 02)",
@@ -80,6 +81,22 @@ def test_apology_gives_reason_new_date_and_the_decree(context):
     assert "Lý do: Chưa có kết quả đo đạc" in email.text
     assert "Ngày hẹn trả kết quả mới: 20/03/2026." in email.text
     assert "Nghị định 61/2018/NĐ-CP" in email.text
+
+
+@pytest.mark.parametrize("template", ["head_escalation", "parent_escalation"])
+def test_an_escalation_links_to_the_acknowledgement_form(template, context):
+    email = render(template=template, context={"case": context, **EXTRA})
+    link = f"{context['url']}?open=acknowledge#action-acknowledge"
+    assert f'<a href="{link}"' in email.html
+    assert "Đã nắm, chỉ đạo" in email.html and link in email.text
+
+
+def test_the_heads_instruction_reaches_the_officer(context):
+    email = render(template="officer_instruction", context={"case": context, **EXTRA})
+    assert "Phạm Quốc Hưng" in email.subject and context["code"] in email.subject
+    for body in (email.text, email.html):
+        assert "trả lời công dân trước thứ Sáu" in body
+    assert f'<a href="{context["url"]}"' in email.html
 
 
 def test_parent_escalation_names_the_head_who_did_not_act(context):

@@ -226,7 +226,8 @@ def conclude(ctx: Context) -> None:
 
 
 # The legal rules that refuse an action whatever its fields: each effect raises on its rule and
-# `lifecycle.available_actions` offers the action only when the rule says nothing.
+# `lifecycle.available_actions` offers the action only when the rule says nothing; the pages
+# say why (the code's words in api/labels.py) where a person would look for the action.
 @dataclass(frozen=True)
 class Refusal:
     """Why a rule refuses an action: a stable `code` the pages put in words (the "error"
@@ -272,20 +273,30 @@ def complexity_refusal(case: Case, policy: Policy, now: datetime) -> Refusal | N
 def extension_refusal(case: Case, policy: Policy, now: datetime) -> Refusal | None:
     """Before the deadline, while the most generous complexity still leaves one (the
     effect then checks the complexity asked for)."""
-    if case.due_at is not None and now > case.due_at:
+    most = max(policy.extensions_allowed(c) for c in Complexity)
+    if most == 0:
         return Refusal(
-            "case.extension_too_late", "an extension is decided before the deadline it extends"
+            "case.extension_not_in_policy",
+            f"policy {policy.version} allows no extension for a {case.kind}",
         )
-    if max(policy.extensions_allowed(c) for c in Complexity) <= case.extensions_used:
+    if most <= case.extensions_used:
         return Refusal(
             "case.no_extension_left",
             f"policy {policy.version} allows no more extensions; {case.extensions_used} used",
+        )
+    if case.due_at is not None and now > case.due_at:
+        return Refusal(
+            "case.extension_too_late", "an extension is decided before the deadline it extends"
         )
     return None
 
 
 def reset_refusal(case: Case, policy: Policy, now: datetime) -> Refusal | None:
-    if case.date_reset_used or policy.date_resets < 1:
+    if policy.date_resets < 1:
+        return Refusal(
+            "case.reset_not_in_policy", f"policy {policy.version} allows no new return date"
+        )
+    if case.date_reset_used:
         return Refusal("case.reset_once", "the return date may be reset only once")
     if case.due_at is not None and deadlines.local_date(now) >= deadlines.local_date(case.due_at):
         return Refusal(

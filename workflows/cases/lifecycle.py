@@ -152,8 +152,42 @@ def available_actions(
     `actor_agency_ids`, the agencies a head answers for, saves a query per case when a page
     lists many cases.
     """
+    found = _weigh(
+        session=session, case=case, actor=actor, now=now, policies=policies,
+        ids=actor_agency_ids,
+    )  # fmt: skip
+    return [name for name, refusal in found if refusal is None]
+
+
+def refused_actions(
+    *,
+    session: Session,
+    case: Case,
+    actor: User,
+    now: datetime,
+    policies: PolicySet | None = None,
+) -> dict[str, e.Refusal]:
+    """The actions `actor` could take on a case in this state but a legal rule refuses now
+    (an extension the policy does not allow, the one new return date already used), with
+    the refusal (its `code` has words for the pages): what a person looks for and is told
+    why it is not offered."""
+    found = _weigh(session=session, case=case, actor=actor, now=now, policies=policies)
+    return {name: refusal for name, refusal in found if refusal is not None}
+
+
+def _weigh(
+    *,
+    session: Session,
+    case: Case,
+    actor: User,
+    now: datetime,
+    policies: PolicySet | None,
+    ids: Collection[int] | None = None,
+) -> list[tuple[str, e.Refusal | None]]:
+    """Each public action past the state, kind, role and agency guards, with the legal
+    rule's refusal (None: `apply` would accept it now)."""
     policy = (policies or policy_data.default()).version(case.policy_version)
-    names, in_reach = [], None
+    found, in_reach = [], None
     for name in PUBLIC_ACTIONS:
         transition = TRANSITIONS[name]
         if case.status not in transition.sources or actor.role not in transition.roles:
@@ -161,11 +195,12 @@ def available_actions(
         if transition.kinds is not None and case.kind not in transition.kinds:
             continue
         if in_reach is None:
-            in_reach = _in_reach(session=session, case=case, actor=actor, ids=actor_agency_ids)
+            in_reach = _in_reach(session=session, case=case, actor=actor, ids=ids)
+        if not in_reach:
+            return []
         refusal = _REFUSALS.get(name)
-        if in_reach and (refusal is None or refusal(case, policy, now) is None):
-            names.append(name)
-    return names
+        found.append((name, refusal(case, policy, now) if refusal else None))
+    return found
 
 
 def apply(

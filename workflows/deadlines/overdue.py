@@ -68,3 +68,11 @@ def not_overdue_condition(now: datetime):
 def soon_due_condition(now: datetime):
     """SQL: is_soon_due()."""
     return and_(running_condition(), Case.due_at >= now, Case.due_at < now + SOON_DUE)
+
+
+def resolved_on_time(case: Any) -> bool | None:
+    """Whether a resolved (or closed) case was resolved by its deadline; None when it was
+    not resolved or had no deadline (the rule of the reports' on-time rate)."""
+    if case.resolved_at is None or case.resolved_due_at is None:
+        return None
+    return case.resolved_at <= case.resolved_due_at

@@ -1,4 +1,5 @@
-"""The escalation ladder applied to cases: scheduling, steps in batches, acknowledgement.
+"""The escalation ladder applied to cases: scheduling, steps in batches (an acknowledgement:
+workflows/escalation/acknowledgement.py).
 
 A step is applied at most once per (case, deadline, step): the row in `escalation_steps`, the
 case's event, its outbox rows and its new `escalation_level`/`next_action_at` are written in
@@ -12,8 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Row, select
 from sqlmodel import Session
 
-from core.errors import Conflict, Forbidden, Invalid
-from models import Case, CaseEvent, EscalationStep, Role, User
+from models import Case, CaseEvent, EscalationStep
 from models.db import is_postgres
 from workflows.deadlines import calendar as calendars
 from workflows.deadlines.calendar import WorkingCalendar
@@ -174,63 +174,6 @@ def apply_batch(
         cases=len(cases), steps=len(writes.steps), notifications=notifications,
         flagged=writes.flagged,
     )  # fmt: skip
-
-
-def acknowledge(*, session: Session, case: Case, actor: User, now: datetime) -> Case:
-    """The agency head takes the escalation on: higher steps wait for the grace period."""
-    from workflows.org.agencies import ancestors
-
-    chain_heads = {case_agency_head(session=session, case=case)} | {
-        a.head_user_id for a in ancestors(session=session, agency_id=case.agency_id)
-    }
-    if actor.role != Role.head or actor.id not in chain_heads:
-        raise Forbidden("only the head of the case's agency or of an agency above it")
-    if not is_running(case):
-        raise Invalid("the case is not running: nothing to acknowledge")
-    key = deadline_key(case.due_at)
-    escalations = [
-        row for row in _steps_for(session=session, case_id=case.id, key=key) if (row.level or 0) > 0
-    ]
-    if not escalations:
-        raise Invalid("the case has not been escalated: nothing to acknowledge")
-    latest = max(escalations, key=lambda row: (row.level or 0, row.applied_at))
-    if latest.grace_until is not None and latest.grace_until > now:
-        raise Conflict("this escalation is already acknowledged")
-    policy = policy_for(session=session)
-    latest.acknowledged_at, latest.acknowledged_by_id = now, actor.id
-    latest.grace_until = policy.grace_until(case.kind, now)
-    session.add(latest)
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            at=now,
-            actor_id=actor.id,
-            action="escalation_acknowledged",
-            from_status=case.status,
-            to_status=case.status,
-            agency_id=case.agency_id,
-            data={
-                "step": latest.step,
-                "level": latest.level,
-                "deadline": key,
-                "grace_until": latest.grace_until.isoformat(),
-            },
-        )
-    )
-    session.flush()
-    case.version += 1
-    case.updated_at = now
-    reschedule(session=session, case=case, now=now, policy=policy)
-    session.add(case)
-    session.flush()
-    return case
-
-
-def case_agency_head(*, session: Session, case: Case) -> int | None:
-    from models import Agency
-
-    agency = session.get(Agency, case.agency_id)
-    return agency.head_user_id if agency else None
 
 
 def sweep(*, engine, as_of: datetime, batch_size: int = 1000, base_url: str = "") -> BatchResult:

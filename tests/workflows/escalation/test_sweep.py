@@ -10,6 +10,7 @@ from models import Case, CaseEvent, CaseStatus, EscalationStep, Notification, Ro
 from tests.case_rows import make_case
 from tests.factories import make_agency, make_head, make_user
 from workflows.deadlines import calendar
+from workflows.escalation import acknowledgement
 from workflows.escalation import sweep as escalation
 from workflows.escalation.ladder import load_policy
 
@@ -165,7 +166,7 @@ def test_an_acknowledged_step_waits_for_its_grace_period(engine, session, tree, 
     sweep(engine, local(2026, 3, 11))
     with session.begin():
         head = session.get(type(tree["head_ward"]), tree["head_ward"].id)
-        escalation.acknowledge(
+        acknowledgement.acknowledge(
             session=session, case=session.get(Case, case.id), actor=head, now=local(2026, 3, 11, 10)
         )
     assert fresh(session, case).next_action_at == local(2026, 3, 18, 10, 0)
@@ -181,17 +182,19 @@ def test_only_a_head_in_the_chain_may_acknowledge(engine, session, tree, now):
     case = make_case(session, tree["ward"], due_at=DUE, now=now, assignee=tree["officer"])
     other = make_head(session, make_agency(session, "Sở khác"))
     with pytest.raises(Invalid):  # nothing escalated yet
-        escalation.acknowledge(session=session, case=case, actor=tree["head_ward"], now=now)
+        acknowledgement.acknowledge(session=session, case=case, actor=tree["head_ward"], now=now)
     sweep(engine, local(2026, 3, 11))
     case = fresh(session, case)
     for actor in (tree["officer"], other):
         with pytest.raises(Forbidden):
-            escalation.acknowledge(session=session, case=case, actor=actor, now=local(2026, 3, 11))
-    escalation.acknowledge(
+            acknowledgement.acknowledge(
+                session=session, case=case, actor=actor, now=local(2026, 3, 11)
+            )
+    acknowledgement.acknowledge(
         session=session, case=case, actor=tree["head_district"], now=local(2026, 3, 11, 10)
     )
     with pytest.raises(Conflict):
-        escalation.acknowledge(
+        acknowledgement.acknowledge(
             session=session, case=case, actor=tree["head_ward"], now=local(2026, 3, 11, 11)
         )
 
