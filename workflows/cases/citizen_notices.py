@@ -37,18 +37,38 @@ def notify(
     base_url: str,
 ) -> None:
     """Queue the citizen's email for `action`, if the action concerns them and they have one."""
-    template = TEMPLATES.get(action)
+    if not owed(case=case, action=action):
+        return
+    facts = case_context(session=session, case=case, now=now, base_url=base_url)
+    fields = message(case=case, action=action, data=data, facts=facts, now=now, base_url=base_url)
+    enqueue(session=session, **fields)
+
+
+def owed(*, case: Case, action: str) -> bool:
+    """Whether `action` writes the citizen a message: an email where the citizen gave one; an
+    SMS where they gave only a phone and a gateway is configured (notifications/sms.py)."""
+    return action in TEMPLATES and bool(case.citizen_email or _by_sms(case))
+
+
+def _by_sms(case: Case) -> bool:
     # TODO(layers): the SMS switch is read here, not passed in like `base_url` (noted in the
     # round's closing note); everything else this function needs comes from its caller.
-    settings = get_settings()
-    # An email where the citizen gave one; an SMS where they gave only a phone and a gateway
-    # is configured (notifications/sms.py).
-    by_sms = not case.citizen_email and bool(case.citizen_phone) and settings.sms_configured
-    if template is None or not (case.citizen_email or by_sms):
-        return
-    context: dict[str, Any] = {
-        "case": case_context(session=session, case=case, now=now, base_url=base_url)
-    }
+    return not case.citizen_email and bool(case.citizen_phone) and get_settings().sms_configured
+
+
+def message(
+    *,
+    case: Case,
+    action: str,
+    data: dict[str, Any],
+    facts: dict[str, Any],
+    now: datetime,
+    base_url: str,
+) -> dict[str, Any]:
+    """The outbox row's fields (enqueue's arguments) for an owed message; `facts` is the case
+    as templates see it (mail_facts.case_context)."""
+    by_sms = _by_sms(case)
+    context: dict[str, Any] = {"case": facts}
     if action == "decline":
         context["reason"] = data["reason"]
     elif action == "reset_date":
@@ -59,10 +79,9 @@ def notify(
     elif action == "resolve":
         context["answer"] = data["answer"]
         context["rating_url"] = rating_url(base_url, case.code)
-    enqueue(
-        session=session,
+    return dict(
         key=f"citizen:{case.id}:{action}:{case.version}",
-        template=template,
+        template=TEMPLATES[action],
         recipient=case.citizen_phone if by_sms else case.citizen_email,
         recipient_name=case.citizen_name,
         context=context,
