@@ -56,6 +56,7 @@ from models.notification import (
     NotificationState,
 )
 from models.procedure import Procedure, ProcedurePublic
+from models.reference import ReferenceGeneration
 from models.scheduler import SchedulerLease
 from models.security import SecurityEvent, ThrottleCounter, UserSession
 from models.user import Role, User, UserCreate, UserPublic, UserUpdate
@@ -117,6 +118,7 @@ __all__ = [
     "Procedure",
     "ProcedurePublic",
     "Role",
+    "ReferenceGeneration",
     "SchedulerLease",
     "SecurityEvent",
     "ThrottleCounter",

@@ -30,7 +30,43 @@ def enqueue(
     The insert joins the caller's transaction, so the notification exists exactly when the
     change that caused it was committed.
     """
-    values = dict(
+    values = row(
+        key=key,
+        template=template,
+        recipient=recipient,
+        context=context,
+        now=now,
+        recipient_name=recipient_name,
+        case_id=case_id,
+        send_after=send_after,
+        language=language,
+        channel=channel,
+    )
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(Notification)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+    )
+    return session.execute(statement).rowcount == 1
+
+
+def row(
+    *,
+    key: str,
+    template: str,
+    recipient: str,
+    context: dict[str, Any],
+    now: datetime,
+    recipient_name: str = "",
+    case_id: int | None = None,
+    send_after: datetime | None = None,
+    language: str = "vi",
+    channel: str = "email",
+) -> dict[str, Any]:
+    """The columns of a new pending notification (for callers that write it in a statement
+    of their own, as intake does on PostgreSQL; enqueue otherwise)."""
+    return dict(
         idempotency_key=key,
         template=template,
         recipient=recipient,
@@ -44,13 +80,6 @@ def enqueue(
         next_attempt_at=send_after or now,
         created_at=now,
     )
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(Notification)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-    )
-    return session.execute(statement).rowcount == 1
 
 
 def list_notifications(

@@ -1,7 +1,7 @@
 """The intake form's one-time tokens
 
 Revision ID: 0024_form_tokens
-Revises: 0020_mailboxes
+Revises: 0021_reference_generation
 Create Date: 2026-11-28 14:30:00
 
 Each intake form carries a token; its first submission claims it in the transaction that
@@ -16,7 +16,7 @@ from alembic import op
 import models.base
 
 revision: str = "0024_form_tokens"
-down_revision: str | Sequence[str] | None = "0020_mailboxes"
+down_revision: str | Sequence[str] | None = "0021_reference_generation"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

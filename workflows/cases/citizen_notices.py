@@ -36,18 +36,41 @@ def notify(
     base_url: str,
     sms: bool = False,
 ) -> None:
-    """Queue the citizen's email for `action`, if the action concerns them and they have one.
-
-    An email where the citizen gave one; an SMS where they gave only a phone and `sms` says
-    a gateway is configured (the edge passes it, as it passes `base_url`; notifications/sms.py).
-    """
-    template = TEMPLATES.get(action)
-    by_sms = not case.citizen_email and bool(case.citizen_phone) and sms
-    if template is None or not (case.citizen_email or by_sms):
+    """Queue the citizen's email for `action`, if the action concerns them and they have one."""
+    if not owed(case=case, action=action, sms=sms):
         return
-    context: dict[str, Any] = {
-        "case": case_context(session=session, case=case, now=now, base_url=base_url)
-    }
+    facts = case_context(session=session, case=case, now=now, base_url=base_url)
+    fields = message(
+        case=case, action=action, data=data, facts=facts, now=now, base_url=base_url, sms=sms
+    )
+    enqueue(session=session, **fields)
+
+
+def owed(*, case: Case, action: str, sms: bool = False) -> bool:
+    """Whether `action` writes the citizen a message: an email where the citizen gave one; an
+    SMS where they gave only a phone and `sms` says a gateway is configured (the edge passes
+    it, as it passes `base_url`; notifications/sms.py)."""
+    return action in TEMPLATES and bool(case.citizen_email or _by_sms(case, sms))
+
+
+def _by_sms(case: Case, sms: bool) -> bool:
+    return not case.citizen_email and bool(case.citizen_phone) and sms
+
+
+def message(
+    *,
+    case: Case,
+    action: str,
+    data: dict[str, Any],
+    facts: dict[str, Any],
+    now: datetime,
+    base_url: str,
+    sms: bool = False,
+) -> dict[str, Any]:
+    """The outbox row's fields (enqueue's arguments) for an owed message; `facts` is the case
+    as templates see it (mail_facts.case_context)."""
+    by_sms = _by_sms(case, sms)
+    context: dict[str, Any] = {"case": facts}
     if action == "decline":
         context["reason"] = data["reason"]
     elif action == "reset_date":
@@ -58,10 +81,9 @@ def notify(
     elif action == "resolve":
         context["answer"] = data["answer"]
         context["rating_url"] = rating_url(base_url, case.code)
-    enqueue(
-        session=session,
+    return dict(
         key=f"citizen:{case.id}:{action}:{case.version}",
-        template=template,
+        template=TEMPLATES[action],
         recipient=case.citizen_phone if by_sms else case.citizen_email,
         recipient_name=case.citizen_name,
         context=context,

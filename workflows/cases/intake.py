@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, or_, select
+from sqlalchemy.orm import make_transient_to_detached
+from sqlmodel import Session
 
 from core.errors import Forbidden, Invalid
 from models import (
     OPEN_STATUSES,
-    Agency,
     Case,
     CaseCreate,
     CaseKind,
@@ -29,12 +30,17 @@ from models import (
     Role,
     User,
 )
-from workflows.cases import lifecycle, second_complaints
-from workflows.cases.access import visible_agency_ids
+from workflows.cases import (
+    citizen_notices,
+    intake_write,
+    lifecycle,
+    notices,
+    reference,
+    second_complaints,
+)
 from workflows.cases.text import similar_titles
-from workflows.deadlines import calendar as calendars
 from workflows.deadlines import dates as deadlines
-from workflows.deadlines import overdue, procedures
+from workflows.deadlines import mail_facts, overdue, procedures
 from workflows.deadlines import policies as policy_data
 from workflows.deadlines.policies import PolicySet
 
@@ -104,24 +110,23 @@ def intake(
             "the Idempotency-Key may not contain the NUL character", code="intake.key_invalid"
         )
     if idempotency_key is not None:
-        first = session.exec(select(Case).where(Case.idempotency_key == idempotency_key)).first()
-        if first is not None:
-            if first.idempotency_hash != digest or first.created_by_id != actor.id:
+        earlier = session.execute(_BY_KEY, {"key": idempotency_key}).first()
+        if earlier is not None:
+            if earlier.idempotency_hash != digest or earlier.created_by_id != actor.id:
                 raise Invalid(
                     "this Idempotency-Key was used with a different request body",
                     code="intake.key_reused",
                 )
-            return Intake(case=first, created=False, duplicates=[])
+            return Intake(case=session.get(Case, earlier.id), created=False, duplicates=[])
     if actor.role not in INTAKE_ROLES:
         raise Forbidden(f"a {actor.role} may not register cases", code="intake.not_allowed")
-    agency = session.get(Agency, data.agency_id)
-    if agency is None or agency.dissolved_at is not None:
+    ref = reference.current(session=session)  # the agency tree and the calendar, per process
+    agency = ref.agencies.get(data.agency_id)
+    if agency is None or agency.dissolved:
         raise Invalid(
             f"agency {data.agency_id} does not exist or was dissolved", code="intake.no_agency"
         )
-    if actor.role != Role.admin and data.agency_id not in visible_agency_ids(
-        session=session, user=actor
-    ):
+    if actor.role != Role.admin and data.agency_id not in _visible(ref, actor):
         raise Forbidden(
             "you may register cases only for your own agency", code="intake.other_agency"
         )
@@ -174,10 +179,17 @@ def intake(
         updated_at=now,
     )
     duplicates = possible_duplicates(session=session, case=case)
-    calendar = calendars.load(session=session)
+    calendar = ref.calendar
     extra = {}
     if procedure is not None:
         extra = {"procedure_code": procedure.code, "processing_days": case.processing_days}
+    year = deadlines.local_date(now).year
+    if first is None and notices.rule_for(case=case, action="receive") is None:
+        _open_lean(
+            session=session, case=case, actor=actor, now=now, policies=policies, ref=ref,
+            agency_name=agency.name, base_url=base_url, extra=extra, year=year, sms=sms,
+        )  # fmt: skip
+        return Intake(case=case, created=True, duplicates=duplicates)
     if first is not None:
         policy = (policies or policy_data.default()).in_force(
             CaseKind.complaint, deadlines.local_date(received_at), 2
@@ -187,7 +199,7 @@ def intake(
         )
     # Every read is done: the code's counter row stays locked until commit, so it is taken
     # last, and only the case, its event and its outbox rows are written while it is held.
-    case.code = next_code(session=session, kind=data.kind, year=deadlines.local_date(now).year)
+    case.code = next_code(session=session, kind=data.kind, year=year)
     lifecycle.open_case(
         session=session,
         case=case,
@@ -204,28 +216,89 @@ def intake(
     return Intake(case=case, created=True, duplicates=duplicates)
 
 
+# The Idempotency-Key's earlier case, if any: three columns, no ORM object unless it exists.
+_BY_KEY = text("SELECT id, idempotency_hash, created_by_id FROM cases WHERE idempotency_key = :key")
+_CANDIDATES = text(
+    "SELECT id, title FROM cases WHERE agency_id = :agency_id AND status IN :statuses "
+    "AND (phone_digits = :phone OR citizen_id_number = :id_number) "
+    "ORDER BY received_at DESC, id DESC LIMIT :candidates"
+).bindparams(bindparam("statuses", expanding=True))
+_OPEN = [str(status) for status in OPEN_STATUSES]
+
+
+def _visible(ref: reference.Reference, actor: User) -> list[int]:
+    """The agencies an intake role may register for (access.visible_agency_ids, from the
+    per-process tree): a head's subtree, an officer's or clerk's own agency."""
+    if actor.agency_id is None:
+        return []
+    if actor.role == Role.head:
+        return ref.subtree_ids(actor.agency_id)
+    return [actor.agency_id]
+
+
+def _open_lean(
+    *,
+    session: Session,
+    case: Case,
+    actor: User,
+    now: datetime,
+    policies: PolicySet | None,
+    ref: reference.Reference,
+    agency_name: str,
+    base_url: str,
+    extra: dict,
+    year: int,
+    sms: bool = False,
+) -> None:
+    """lifecycle.open_case's rules, computed before the insert, written by intake_write in
+    one statement on PostgreSQL (the code's counter row is locked only for that statement and
+    the commit). The case becomes a persistent ORM object without being read back."""
+    policy = lifecycle.received(case=case, policies=policies, ladder=ref.ladder, now=now)
+    data = {"policy_version": policy.version, **extra}
+    event = {
+        "at": now,
+        "actor_id": actor.id,
+        "action": "receive",
+        "from_status": None,
+        "to_status": str(case.status),
+        "agency_id": case.agency_id,
+        "data": {**data, "due_at": case.due_at.isoformat() if case.due_at else None},
+    }
+    message_for = None
+    if citizen_notices.owed(case=case, action="receive", sms=sms):
+
+        def message_for(new_case) -> dict:
+            facts = mail_facts.case_facts(
+                case=new_case, agency_name=agency_name, now=now, base_url=base_url
+            )
+            return citizen_notices.message(
+                case=new_case, action="receive", data=event["data"], facts=facts, now=now,
+                base_url=base_url, sms=sms,
+            )  # fmt: skip
+
+    intake_write.insert(
+        session=session, case=case, prefix=PREFIXES[case.kind], year=year, event=event,
+        message_for=message_for,
+    )  # fmt: skip
+    make_transient_to_detached(case)
+    session.add(case)
+
+
 def possible_duplicates(*, session: Session, case: Case) -> list[Case]:
     """Open cases of the same citizen at the same agency with a similar title, newest
     first: at most DUPLICATE_HINTS among the DUPLICATE_CANDIDATES most recent."""
-    same_citizen = []
-    if case.phone_digits:
-        same_citizen.append(Case.phone_digits == case.phone_digits)
-    if case.citizen_id_number:
-        same_citizen.append(Case.citizen_id_number == case.citizen_id_number)
-    if not same_citizen:
+    if not case.phone_digits and not case.citizen_id_number:
         return []
-    candidates = session.exec(
-        select(Case)
-        .where(
-            Case.agency_id == case.agency_id,
-            Case.status.in_(OPEN_STATUSES),
-            or_(*same_citizen),
-        )
-        .order_by(Case.received_at.desc(), Case.id.desc())
-        .limit(DUPLICATE_CANDIDATES)
-    )
-    similar = [c for c in candidates if c.id != case.id and similar_titles(c.title, case.title)]
-    return similar[:DUPLICATE_HINTS]
+    params = {
+        "agency_id": case.agency_id,
+        "statuses": _OPEN,
+        "phone": case.phone_digits,  # NULL matches nothing
+        "id_number": case.citizen_id_number,
+        "candidates": DUPLICATE_CANDIDATES,
+    }
+    rows = session.execute(_CANDIDATES, params).all()
+    similar = [r.id for r in rows if r.id != case.id and similar_titles(r.title, case.title)]
+    return [session.get(Case, case_id) for case_id in similar[:DUPLICATE_HINTS]]
 
 
 # The hint looks at the citizen's most recent open cases there and names a few: bounded, so

@@ -24,8 +24,9 @@ from workflows.deadlines import calendar as calendars
 from workflows.deadlines import dates as deadlines
 from workflows.deadlines import policies as policy_data
 from workflows.deadlines import promised
-from workflows.deadlines.policies import PolicySet
+from workflows.deadlines.policies import Policy, PolicySet
 from workflows.escalation import sweep as escalation
+from workflows.escalation.ladder import Policy as EscalationPolicy
 from workflows.org import agencies
 
 S = CaseStatus
@@ -308,11 +309,8 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
     from_status = None if action == "receive" else case.status
     if ctx.target is not None:
         case.status = ctx.target
-    case.due_at = deadlines.due_for(case=case, policy=ctx.policy, calendar=ctx.calendar)
-    case.promised_at = promised.promised_for(case=case, policy=ctx.policy, calendar=ctx.calendar)
-    case.updated_at = ctx.now
-    policy = escalation.policy_for(session=ctx.session, calendar=ctx.calendar)
-    escalation.reschedule(session=ctx.session, case=case, now=ctx.now, policy=policy)
+    ladder = escalation.policy_for(session=ctx.session, calendar=ctx.calendar)
+    settle(session=ctx.session, case=case, policy=ctx.policy, ladder=ladder, now=ctx.now)
     ctx.session.add(case)
     ctx.session.flush()  # a new case is inserted whole here, and gets the id its event needs
     data = {**data, **ctx.data, "due_at": case.due_at.isoformat() if case.due_at else None}
@@ -332,6 +330,32 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
     citizen_notices.notify(**notice, now=ctx.now, base_url=ctx.base_url, sms=ctx.sms)
     notices.create(**notice, now=ctx.now, calendar=ctx.calendar, base_url=ctx.base_url)
     ping_pong.notify(**notice, now=ctx.now, base_url=ctx.base_url)
+
+
+def settle(
+    *, session: Session | None, case: Case, policy: Policy, ladder: EscalationPolicy, now: datetime
+) -> None:
+    """After any change: the deadline in force, the promised date, the escalation schedule.
+    Reads nothing for a case not yet inserted (intake's lean path calls it before the insert)."""
+    case.due_at = deadlines.due_for(case=case, policy=policy, calendar=ladder.calendar)
+    case.promised_at = promised.promised_for(case=case, policy=policy, calendar=ladder.calendar)
+    case.updated_at = now
+    escalation.reschedule(session=session, case=case, now=now, policy=ladder)
+
+
+def received(
+    *, case: Case, policies: PolicySet | None, ladder: EscalationPolicy, now: datetime
+) -> Policy:
+    """A new case in `received` (not yet inserted): its policy version, running clock, deadline,
+    promised date and escalation schedule, as open_case sets them; the policy in force."""
+    policy = (policies or policy_data.default()).in_force(
+        case.kind, deadlines.local_date(case.received_at), case.instance
+    )
+    case.policy_version = policy.version
+    e.start_clock(case, case.received_at, "receipt")
+    case.status = S.received
+    settle(session=None, case=case, policy=policy, ladder=ladder, now=now)
+    return policy
 
 
 def _claim_version(*, session: Session, case: Case, version: int) -> None:
