@@ -173,4 +173,4 @@ def test_dashboard_shows_satisfaction_per_agency_worst_first(client, world):
     assert page.status_code == 200
     section = page.text.split('id="satisfaction-by-agency"')[1].split("</section>")[0]
     assert section.index("UBND phường Trúc Bạch") < section.index("UBND phường Phúc Xá")
-    assert "50.0 %" in section and "100.0 %" in section
+    assert "50,0 %" in section and "100,0 %" in section  # Vietnamese numbers

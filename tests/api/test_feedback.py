@@ -173,7 +173,7 @@ def test_summary_and_its_exports_carry_satisfaction_per_agency(api, engine, sess
 
     report_page = api.get("/reports?from=2026-03-01&to=2026-03-31").text
     assert 'data-figure="satisfaction.responses">3<' in report_page
-    assert 'data-figure="satisfaction.share_satisfied">66.7 %<' in report_page
+    assert 'data-figure="satisfaction.share_satisfied">66,7 %<' in report_page
     dashboard = api.get("/dashboard")
     assert dashboard.status_code == 200
-    assert 'data-figure="satisfaction"><span class="value">66.7 %<' in dashboard.text
+    assert 'data-figure="satisfaction"><span class="value">66,7 %<' in dashboard.text
