@@ -84,7 +84,7 @@ def render(
     env = environment()
     # The greeting's title (notifications/templates/*/_base.*): a citizen is "ông/bà", an
     # official "đồng chí" (docs/glossary.md).
-    to_citizen = template.startswith("citizen")
+    to_citizen = template.startswith("citizen") or template == "inbox_ack"  # a citizen wrote in
     values = {
         **context,
         "recipient_name": recipient_name,

@@ -120,7 +120,7 @@ def test_the_queue_buttons_open_their_form_in_view(page, live_server, engine, of
     sign_in(page, live_server, "chuyenvien.tn", PASSWORD)
     page.goto(f"{live_server.url}/queue")
     row = page.locator(f'tr[data-code="{case.code}"]')
-    row.get_by_role("link", name="Chuyển đơn", exact=True).click()
+    row.get_by_role("link", name="Chuyển cơ quan giải quyết", exact=True).click()
     page.wait_for_url(re.compile(rf".*/cases/{case.id}\?open=transfer#action-transfer$"))
     form = page.locator("#action-transfer")
     assert form.get_attribute("open") is not None

@@ -41,7 +41,7 @@ def test_a_message_from_the_mailbox_becomes_a_case(
     page.get_by_role("link", name="Hộp thư góp ý").click()
     page.get_by_role("link", name="Phản ánh đèn đường hỏng").click()
     assert page.get_by_label("Nội dung tóm tắt").input_value() == "Phản ánh đèn đường hỏng"
-    page.get_by_label("Loại đơn").select_option("petition")
+    page.get_by_label("Loại việc").select_option("petition")
     page.screenshot(path=output_dir / "inbox-item.png", full_page=True)
     page.get_by_role("button", name="Tiếp nhận hồ sơ").click()
     page.wait_for_url("**/cases/*")

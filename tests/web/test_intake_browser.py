@@ -130,7 +130,7 @@ def test_required_fields_are_marked(page, live_server, people):
     sign_in(page, live_server, "letan.tn", PASSWORD)
     page.goto(f"{live_server.url}/cases/new")
     assert page.locator("[data-required-legend]").inner_text() == "* bắt buộc"
-    for name in ("Họ và tên", "Nội dung tóm tắt", "Loại đơn", "Hình thức tiếp nhận", "Cơ quan"):
+    for name in ("Họ và tên", "Nội dung tóm tắt", "Loại việc", "Hình thức tiếp nhận", "Cơ quan"):
         field = page.get_by_label(name, exact=False).first
         assert field.get_attribute("aria-required") == "true", name
         assert field.evaluate("el => el.required"), name
