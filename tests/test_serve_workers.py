@@ -116,8 +116,9 @@ def test_killing_the_sweeping_process_moves_the_schedule(tmp_path, fresh_databas
             "another process to sweep",
         )
         assert pid_of(new_holder) not in (holder_pid, server.pid)
-        # Within a sweep interval of the death (a second of slack for a loaded machine).
-        assert swept_at - killed_at <= timedelta(seconds=INTERVAL + 1), (swept_at, killed_at)
+        # Within a sweep interval of the death (slack for a loaded 2-core machine: 7.3 s was
+        # seen with the SQLite and PostgreSQL suites running side by side).
+        assert swept_at - killed_at <= timedelta(seconds=INTERVAL + 3), (swept_at, killed_at)
         assert swept_at > second[1]
         # (The survivor's first flow run starts its Prefect API: slower than the claim.)
         wait_for(lambda: escalated(fresh_database_url, after), 60, "the survivor's sweep")
