@@ -11,37 +11,14 @@ from core.errors import Conflict, NotFound
 from models.notification import DeliveryAttempt, Notification, NotificationState
 
 
-def enqueue(
-    *,
-    session: Session,
-    key: str,
-    template: str,
-    recipient: str,
-    context: dict[str, Any],
-    now: datetime,
-    recipient_name: str = "",
-    case_id: int | None = None,
-    send_after: datetime | None = None,
-    language: str = "vi",
-    channel: str = "email",
-) -> bool:
+def enqueue(*, session: Session, **fields: Any) -> bool:
     """Add a notification unless one with this key exists; True when a row was written.
+    `fields` are `row`'s arguments (key, template, recipient, context, now, …).
 
     The insert joins the caller's transaction, so the notification exists exactly when the
     change that caused it was committed.
     """
-    values = row(
-        key=key,
-        template=template,
-        recipient=recipient,
-        context=context,
-        now=now,
-        recipient_name=recipient_name,
-        case_id=case_id,
-        send_after=send_after,
-        language=language,
-        channel=channel,
-    )
+    values = row(**fields)
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
         dialect.insert(Notification)
