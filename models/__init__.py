@@ -57,6 +57,7 @@ from models.notification import (
 )
 from models.procedure import Procedure, ProcedurePublic
 from models.reference import ReferenceGeneration
+from models.report_month import ReportMonth
 from models.scheduler import SchedulerLease
 from models.security import SecurityEvent, ThrottleCounter, UserSession
 from models.user import Role, User, UserCreate, UserPublic, UserUpdate
@@ -119,6 +120,7 @@ __all__ = [
     "ProcedurePublic",
     "Role",
     "ReferenceGeneration",
+    "ReportMonth",
     "SchedulerLease",
     "SecurityEvent",
     "ThrottleCounter",

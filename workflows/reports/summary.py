@@ -1,7 +1,8 @@
 """Report figures: SQL aggregates over cases and their events, one statement per group.
 
-The on-time rule and the meaning of every figure are in docs/reports.md; the statements for
-the period figures (received, resolved, transfers, escalations) are in report_counts.
+The on-time rule and the meaning of every figure are in docs/reports.md; the period figures
+(received, resolved, transfers, escalations) come from month rollups and index counts
+(workflows/reports/rollup.py).
 """
 
 from dataclasses import asdict, dataclass, field
@@ -17,7 +18,8 @@ from workflows.cases import access
 from workflows.deadlines.overdue import overdue_condition, soon_due_condition
 from workflows.feedback import rating
 from workflows.org import agencies
-from workflows.reports.counts import count_if, event_counts, period_counts
+from workflows.reports.counts import count_if
+from workflows.reports.rollup import period_figures
 
 # Age buckets of the open backlog: (key, months at least, months less than).
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -151,11 +153,18 @@ def _period_summary(
     transfers, escalations); the figures as of now are left at zero."""
     start, end = days_bounds(period_from, period_to)
     result = Summary(agency_id=agency_id, period_from=period_from, period_to=period_to, as_of=now)
-    scope = {"session": session, "agency_ids": agency_ids, "start": start, "end": end}
-    result.received, result.resolved, result.resolved_on_time = period_counts(**scope)
+    figures = period_figures(
+        session=session,
+        agency_ids=agency_ids,
+        period_from=period_from,
+        period_to=period_to,
+        today=local_date(now),
+    )
+    result.received, result.resolved = figures.received, figures.resolved
+    result.resolved_on_time = figures.resolved_on_time
     if result.resolved:
         result.on_time_rate = round(result.resolved_on_time / result.resolved, 4)
-    result.transfers, result.escalations = event_counts(**scope)
+    result.transfers, result.escalations = figures.transfers, figures.escalations
     result.satisfaction = rating.satisfaction(
         session=session, agency_ids=agency_ids, start=start, end=end
     )
