@@ -85,6 +85,10 @@ def _moved_events(old: str, new: str, postgres: bool) -> str:
     )
 
 
+def _counted_event(record: str) -> str:
+    return f"({record}.action = 'transfer' OR substr({record}.action, 1, 7) = 'escalat')"
+
+
 def _upsert(deltas: str) -> str:
     """Add the summed `deltas` to report_months, in key order (two writers lock rows in the
     same order)."""
@@ -178,6 +182,10 @@ def _create_sqlite() -> None:
         }
         for event, (timing, body) in bodies.items():
             when = f" WHEN {_changed(columns, False)}" if event == "update" else ""
+            if table == "case_events" and event != "update":
+                # Most events count for nothing (receive, accept, reminder…): no upsert.
+                record = "NEW" if event == "insert" else "OLD"
+                when = f" WHEN {_counted_event(record)}"
             op.execute(
                 f"CREATE TRIGGER {table}_report_months_{event} {timing} ON {table} "
                 f"FOR EACH ROW{when} BEGIN {_upsert(body)}; END"
