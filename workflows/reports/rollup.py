@@ -47,7 +47,7 @@ class Plan:
     left_out: list[tuple[date, date]] | None = None
 
 
-def _next_month(day: date) -> date:
+def next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
@@ -63,7 +63,7 @@ def plan(first: date, last: date, *, today: date) -> Plan:
     after_last = last + timedelta(days=1)
     month = first.replace(day=1)
     while month < after_last:
-        month_after = _next_month(month)
+        month_after = next_month(month)
         start, end = max(first, month), min(after_last, month_after)
         outside = [(a, b) for a, b in ((month, start), (end, month_after)) if a < b]
         if outside and sum(cost(a, b) for a, b in outside) >= cost(start, end):

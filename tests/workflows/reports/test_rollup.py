@@ -3,14 +3,14 @@ read from them equals a count of the rows for any period."""
 
 import random
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from core.clock import local_date
+from core.clock import LOCAL_TZ, local_date
 from migrations import upgrade
-from models import Case, CaseEvent, CaseStatus, ReportMonth
+from models import OPEN_STATUSES, Case, CaseEvent, CaseStatus, ReportMonth
 from models.db import engine_for
 from tests.api.test_reports import expected
 from tests.case_rows import make_case
@@ -196,3 +196,49 @@ def test_the_sweeps_bulk_writes_reach_the_rollup(engine, session, now):
     assert rows == by_hand(session)
     march = rows[tree["ward"].id, date(2026, 3, 1)]
     assert march[FIGURES.index("escalations")] == 3 * len(cases)  # head, parent, grandparent
+
+
+def test_the_countrys_figures_as_of_now_equal_a_count_of_its_open_cases(session, now):
+    agencies = [make_agency(session, f"UBND {i}") for i in range(4)]
+    cases, _ = make_cases(session, agencies, now, n=400, seed=23)
+    open_cases = [c for c in cases if c.status in OPEN_STATUSES]
+    # Writes that move the figures: a closure, a reopening, a pause, a new due date, a first
+    # escalation, a bounce, a case moved, a case deleted by hand.
+    open_cases[0].status = CaseStatus.resolved
+    closed = next(c for c in cases if c.status == CaseStatus.closed)
+    closed.status = CaseStatus.accepted
+    open_cases[1].status = CaseStatus.on_hold
+    open_cases[2].due_at = now + timedelta(days=2)
+    escalated = next(c for c in open_cases[3:] if c.escalation_level == 0)
+    escalated.escalation_level = 1
+    open_cases[4].ping_pong = not open_cases[4].ping_pong
+    open_cases[5].agency_id = agencies[3].id
+    session.commit()
+    with session.bind.begin() as conn:
+        conn.execute(sa.text("DELETE FROM case_events WHERE case_id = :id"), {"id": cases[7].id})
+        conn.execute(sa.text("DELETE FROM cases WHERE id = :id"), {"id": cases[7].id})
+
+    # Instants early and late in a month, at midnight, in the past of some cases, and exactly
+    # one and three months after a receipt (the boundaries are inclusive).
+    early = next(c for c in open_cases[8:] if local_date(c.received_at).day <= 10).received_at
+    late = next(c for c in open_cases[8:] if 18 <= local_date(c.received_at).day <= 28).received_at
+    instants = [
+        now,
+        now + timedelta(days=26),
+        now - timedelta(days=400, hours=5),
+        datetime(2025, 6, 30, 17, 0, tzinfo=UTC),  # 00:00 on 1 July, local
+        *(months_after(at, n) for at in (early, late) for n in (1, 3, 12)),
+    ]
+    for instant in instants:
+        assert reports.open_figures_of_the_country(
+            session=session, now=instant
+        ) == reports.open_figures_counted(session=session, agency_ids=None, now=instant), instant
+    figures = reports.open_figures_of_the_country(session=session, now=now)
+    assert figures[0] > 0 and figures[1] > 0 and sum(figures[4].values()) == figures[0]
+
+
+def months_after(instant, months: int):
+    local = instant.astimezone(LOCAL_TZ)
+    index = local.year * 12 + local.month - 1 + months
+    moved = local.replace(year=index // 12, month=index % 12 + 1, day=min(local.day, 28))
+    return moved.astimezone(UTC)
