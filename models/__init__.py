@@ -6,7 +6,9 @@ from models.attachment import Attachment, AttachmentBlob, AttachmentKind, Attach
 from models.base import metadata
 from models.calendar import CalendarDay
 from models.case import (
+    OPEN_PREDICATE,
     OPEN_STATUSES,
+    RUNNING_DUE_PREDICATE,
     Case,
     CaseCreate,
     CaseEvent,
@@ -57,6 +59,7 @@ from models.notification import (
 )
 from models.procedure import Procedure, ProcedurePublic
 from models.reference import ReferenceGeneration
+from models.report_month import ReportMonth, ReportOpenMonth
 from models.scheduler import SchedulerLease
 from models.security import SecurityEvent, ThrottleCounter, UserSession
 from models.user import Role, User, UserCreate, UserPublic, UserUpdate
@@ -83,7 +86,9 @@ __all__ = [
     "MeasureCreate",
     "MeasureKind",
     "MeasurePublic",
+    "OPEN_PREDICATE",
     "OPEN_STATUSES",
+    "RUNNING_DUE_PREDICATE",
     "Agency",
     "Attachment",
     "AttachmentBlob",
@@ -119,6 +124,8 @@ __all__ = [
     "ProcedurePublic",
     "Role",
     "ReferenceGeneration",
+    "ReportMonth",
+    "ReportOpenMonth",
     "SchedulerLease",
     "SecurityEvent",
     "ThrottleCounter",

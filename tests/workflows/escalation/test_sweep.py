@@ -26,6 +26,11 @@ DUE = local(2026, 3, 10, 17, 0)  # Tuesday
 
 @pytest.fixture
 def tree(session):
+    return ladder_tree(session)
+
+
+def ladder_tree(session) -> dict:
+    """A ward under a district under a province, each with its head, and the ward's officer."""
     province = make_agency(session, "UBND tỉnh")
     district = make_agency(session, "UBND huyện", parent=province)
     ward = make_agency(session, "UBND xã", parent=district)
