@@ -220,7 +220,9 @@ def test_inspection_minutes(client, settings, session, engine):
     assert planned.status_code == 201, planned.text
     inspection_id = planned.json()["id"]
     url = f"/api/v1/inspections/{inspection_id}/attachments"
-    upload = {"file": ("bien-ban.odt", files.odt(), "application/octet-stream")}
+    # Built once: a zip records its entries' times, so two builds seconds apart differ.
+    document = files.odt()
+    upload = {"file": ("bien-ban.odt", document, "application/octet-stream")}
 
     created = client.post(url, headers=bearer(settings, member), files=upload)
 
@@ -230,4 +232,4 @@ def test_inspection_minutes(client, settings, session, engine):
     listed = client.get(url, headers=bearer(settings, member)).json()
     assert [a["filename"] for a in listed] == ["bien-ban.odt"]
     back = client.get(f"/api/v1/attachments/{listed[0]['id']}", headers=bearer(settings, member))
-    assert back.content == files.odt()
+    assert back.content == document
