@@ -1,12 +1,13 @@
 """Dependency aliases shared by every route."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.security import SignedIn, signed_in
 from core.settings import Settings, get_settings
@@ -26,22 +27,36 @@ async def settings_dep() -> Settings:
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_db(
+async def get_db(
     request: Request, settings: Annotated[Settings, Depends(settings_dep)]
-) -> Iterator[Session]:
+) -> AsyncIterator[Session]:
     """A session per request; routes commit explicitly, anything else is rolled back.
 
     GET requests only read (no GET route commits): on SQLite their transactions begin
     deferred (models.db.reading), so a long report neither waits for intake nor holds it up.
+
+    Async, so that FastAPI does not hand it to a worker thread twice per request (opening a
+    session touches no database; closing one after a commit neither): only a transaction
+    still open at the end is rolled back in a worker thread.
     """
     engine = engine_for(settings.database_url)
     if request.method in SAFE_METHODS:
         engine = reading(engine)
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-        finally:
-            session.rollback()
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(_roll_back, session)
+        else:
+            session.close()
+
+
+def _roll_back(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
 
 
 async def utcnow() -> datetime:
@@ -87,7 +102,8 @@ def get_signed_in(
 SignedInDep = Annotated[SignedIn, Depends(get_signed_in)]
 
 
-def get_current_user(found: SignedInDep) -> User:
+async def get_current_user(found: SignedInDep) -> User:
+    """Async: no database work, so no worker thread."""
     return found.user
 
 
@@ -97,7 +113,7 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 def require_roles(*roles: Role):
     """A dependency that lets only the given roles through (403 for the others)."""
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:  # no database work: no worker thread
         if user.role not in roles:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "your role may not do this")
         return user

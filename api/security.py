@@ -53,8 +53,8 @@ def signed_in(*, session: Session, token: str, secret: str) -> SignedIn | None:
     if claims is None:
         return None
     user_id, session_id = claims
-    record = sessions.get_open(session=session, session_id=session_id, user_id=user_id)
-    user = session.get(User, user_id) if record is not None else None
-    if user is None or not user.is_active:
+    found = sessions.get_open(session=session, session_id=session_id, user_id=user_id)
+    if found is None or not found[1].is_active:
         return None
+    record, user = found
     return SignedIn(user=user, record=record)

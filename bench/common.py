@@ -115,6 +115,22 @@ def tree_peak_rss_mb(pid: int) -> float | None:
     return round(sum(known), 1) if known else None
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process and its children (uvicorn's workers), live."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    total = 0.0
+    for p in (pid, *map(int, children)):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0-100) by nearest rank; values need not be sorted."""
     if not values:

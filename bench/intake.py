@@ -23,7 +23,14 @@ import uuid
 import httpx
 import sqlalchemy as sa
 
-from bench.common import scratch_database, served, short_url, tree_peak_rss_mb, write_result
+from bench.common import (
+    scratch_database,
+    served,
+    short_url,
+    tree_cpu_seconds,
+    tree_peak_rss_mb,
+    write_result,
+)
 from bench.generate import BENCH_PASSWORD, generate
 from bench.load import run_load
 from bench.names import person_name
@@ -84,16 +91,24 @@ def measure(url: str, clients: int, duration: float, warmup: float, workers: int
     rng = random.Random(8)
     bodies = [case_body(rng, clerks[n % len(clerks)][0]) for n in range(2000)]
 
+    sent = {"bare": 0, "intake": 0}  # every request, warm-up included, for CPU per request
+
+    def bare_request(c: int, i: int):
+        sent["bare"] += 1
+        return "POST", "/bare/cases", {"json": bodies[i % len(bodies)]}
+
     with served("bench.bare_app:app", url, workers) as (base, proc):
+        cpu = tree_cpu_seconds(proc.pid)
         bare = asyncio.run(
             run_load(
-                lambda c, i: ("POST", "/bare/cases", {"json": bodies[i % len(bodies)]}),
+                bare_request,
                 base_url=base,
                 clients=clients,
                 duration=duration,
                 warmup=warmup,
             )  # fmt: skip
         )
+        bare_cpu_ms = (tree_cpu_seconds(proc.pid) - cpu) * 1000 / sent["bare"]
         bare_rss = tree_peak_rss_mb(proc.pid)
         # How fast the load generator itself can go (a GET that touches nothing).
         client_ceiling = asyncio.run(
@@ -121,29 +136,41 @@ def measure(url: str, clients: int, duration: float, warmup: float, workers: int
             missing = None
 
             def request(client: int, i: int):
+                sent["intake"] += 1
                 body = dict(bodies[i % len(bodies)], agency_id=clerks[client % len(clerks)][0])
                 headers = {"Authorization": f"Bearer {tokens[client % len(tokens)]}",
                            "Idempotency-Key": uuid.uuid4().hex}  # fmt: skip
                 return "POST", "/api/v1/cases", {"json": body, "headers": headers}
 
+            cpu = tree_cpu_seconds(proc.pid)
             real = asyncio.run(
                 run_load(
                     request, base_url=base, clients=clients, duration=duration, warmup=warmup
                 )  # fmt: skip
             )
+            real_cpu_ms = (tree_cpu_seconds(proc.pid) - cpu) * 1000 / sent["intake"]
             real_rss = tree_peak_rss_mb(proc.pid)
 
     out = {
         "database": short_url(url),
         "clients": clients,
         "workers": workers,
-        "baseline_bare_insert": {**bare.summary(), "server_peak_rss_mb": bare_rss},
+        "baseline_bare_insert": {
+            **bare.summary(),
+            "server_cpu_ms_per_request": round(bare_cpu_ms, 2),
+            "server_peak_rss_mb": bare_rss,
+        },
         "client_ceiling_get": client_ceiling.summary(),
     }
     if real is None:
         out["intake"] = {"unavailable": missing, "server_peak_rss_mb": real_rss}
         return out
-    out["intake"] = {**real.summary(), "server_peak_rss_mb": real_rss}
+    out["intake"] = {
+        **real.summary(),
+        "server_cpu_ms_per_request": round(real_cpu_ms, 2),
+        "server_peak_rss_mb": real_rss,
+    }
+    out["load_average"] = [round(x, 2) for x in os.getloadavg()]  # at the end of the run
     ratio = real.ok / real.seconds / (bare.ok / bare.seconds)
     out["ratio_vs_bare"] = round(ratio, 3)
     out["targets"] = TARGETS
