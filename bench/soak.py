@@ -1,6 +1,7 @@
 """Soak: a server process under a steady mixed load for minutes, watching errors and memory.
 
     python -m bench.soak [--db postgresql] [--minutes 10] [--clients 6] [--preload 10000]
+                         [--backlog-open-max 200] [--malloc-arena-max N]
 
 A fresh scratch database (a new PostgreSQL schema by default) gets the generated country and
 `--preload` cases; ONE server process (uvicorn, api.main:app) serves it with its embedded
@@ -8,13 +9,18 @@ scheduler on (a sweep and a delivery every `--sweep-seconds`, sent to a local ai
 keeps nothing). `--clients` keep-alive clients then send, back to back, a mix of
 intake (POST /api/v1/cases with an Idempotency-Key; one in five a backlog case received 60
 days ago, overdue at once, so every sweep has work; every citizen gives an email, so every
-delivery has mail: the receipt, later the acceptance), actions
-(an officer accepts a case taken in before), reads (the case, its events, the officer's
-list) and reports (a head's summary). Every answer other than the expected one is an
-error. The server's resident memory (VmRSS of the uvicorn process, and of it with its
-children) is sampled every 5 s: reported at minute 2 (after warm-up) and at the end, with
-the least-squares slope after warm-up. Writes bench/results/soak-<db>.json, including the
-load average of the machine (it is shared).
+delivery has mail: the receipt, later the acceptance and the answer), actions (an officer
+accepts a case taken in before, or works a backlog case to the end once the sweep has
+escalated it: accept, resolve, close), reads (the case, its events, the officer's list) and
+reports (a head's summary). At most `--backlog-open-max` backlog cases are open at once
+(beyond, a backlog intake is sent as an ordinary one): the sweep's and the delivery's jobs
+then stop growing with the run, so a memory high-water mark can be told from a leak. Every
+answer other than the expected one is an error. Every 5 s: the server's resident memory
+(VmRSS of the uvicorn process, and of it with its children), the outbox by state, the
+escalation steps so far and each new sweep's and delivery's summary (job_runs). Reported:
+RSS at minutes 2, 5, 10, ..., the least-squares slope from several minutes on, max-min over
+the last minutes. Writes bench/results/soak-<db>.json, with the load average of the machine
+(it is shared).
 """
 
 import argparse
@@ -29,6 +35,8 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -131,23 +139,60 @@ def slope_mb_per_min(samples: list[tuple[float, float]]) -> float | None:
     return sum((t - mx) * (v - my) for t, v in samples) / sxx
 
 
+@dataclass
+class Request:
+    kind: str
+    method: str
+    path: str
+    body: dict | None
+    headers: dict
+    expected: int
+    # Called with the answer's body when the status is the expected one (None: nothing to do).
+    then: Callable[[bytes], None] | None = None
+    # Called when it is not: the backlog case is given up (counted as open no more).
+    failed: Callable[[], None] | None = None
+
+
+@dataclass
+class Backlog:
+    """A backlog case an officer works to the end: accept, resolve, close, each through the
+    HTTP API once the sweep has escalated it (level >= 1), so that the number of open overdue
+    cases reaches a steady state instead of growing with the run."""
+
+    case_id: int
+    version: int
+    step: str = "check"  # check (read until swept), accept, resolve, close
+    checked_at: float = 0.0
+    busy: bool = False
+
+
+LIFECYCLE = {"accept": "resolve", "resolve": "close", "close": None}
+CHECK_EVERY_S = 10.0
+
+
 class Mix:
     """What each client sends next, and what it must get back."""
 
-    def __init__(self, desks: list[dict], tokens: dict[str, str], seed: int):
+    def __init__(self, desks: list[dict], tokens: dict[str, str], seed: int, backlog_max: int):
         self.desks, self.tokens = desks, tokens
         self.rng = random.Random(seed)
         # (case id, version, desk index): cases taken in today, for an officer to accept (a
-        # backlog case is not: the sweep may escalate it first, and the accept would be 409)
+        # backlog case is worked on its own, see Backlog)
         self.taken: list[tuple[int, int, int]] = []
         self.seen: dict[int, list[int]] = {}  # each desk's cases, for its officer to read
+        self.backlog: dict[int, list[Backlog]] = {}  # each desk's open backlog cases
+        self.backlog_max = backlog_max
+        self.backlog_stats = Counter()  # taken in, capped (sent as ordinary intake), closed
         self.lock = threading.Lock()
 
     def _auth(self, name: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[name]}"}
 
-    def next(self, client: int) -> tuple[str, str, str, dict | None, dict, int]:
-        """(kind, method, path, body, headers, expected status)."""
+    def open_backlog(self) -> int:
+        with self.lock:
+            return sum(len(v) for v in self.backlog.values())
+
+    def next(self, client: int) -> Request:
         desk_no = client % len(self.desks)
         desk = self.desks[desk_no]
         roll = self.rng.random()
@@ -157,23 +202,29 @@ class Mix:
             # once: the delivery has mail in every round (the ladder's own mails to staff
             # wait for office hours when the soak runs in the Hà Nội evening).
             body["citizen"]["email"] = f"cong.dan.{self.rng.randrange(10**8)}@example.vn"
-            if self.rng.random() < 0.2:  # a backlog case: overdue at once, the sweep's work
-                received = datetime.now(UTC) - timedelta(days=60)
-                body["received_at"] = received.isoformat()
-                headers = {**self._auth(desk["clerk"]), "Idempotency-Key": uuid.uuid4().hex}
-                return "backlog", "POST", "/api/v1/cases", body, headers, 201
             headers = {**self._auth(desk["clerk"]), "Idempotency-Key": uuid.uuid4().hex}
-            return "intake", "POST", "/api/v1/cases", body, headers, 201
+            if self.rng.random() < 0.2:  # a backlog case: overdue at once, the sweep's work
+                if self.open_backlog() < self.backlog_max:
+                    received = datetime.now(UTC) - timedelta(days=60)
+                    body["received_at"] = received.isoformat()
+                    return Request("backlog", "POST", "/api/v1/cases", body, headers, 201,
+                                   then=lambda b: self._took_backlog(desk_no, b))  # fmt: skip
+                self.backlog_stats["capped"] += 1
+            return Request("intake", "POST", "/api/v1/cases", body, headers, 201,
+                           then=lambda b: self._took(desk_no, b, to_accept=True))  # fmt: skip
+        officer = self._auth(desk["officer"])
         if roll < 0.65:
+            work = self._backlog_work(desk_no, officer)
+            if work:
+                return work
             with self.lock:
                 mine = [i for i, t in enumerate(self.taken) if t[2] == desk_no]
                 if mine:
                     case_id, version, _ = self.taken.pop(mine[0])
                     path = f"/api/v1/cases/{case_id}/actions/accept"
                     body = {"version": version, "note": "Đã tiếp nhận, giao chuyên viên xử lý."}
-                    return "action", "POST", path, body, self._auth(desk["officer"]), 200
+                    return Request("action", "POST", path, body, officer, 200)
         if roll < 0.9:
-            officer = self._auth(desk["officer"])
             with self.lock:
                 known = self.seen.get(desk_no, [])[-50:]
             if known and self.rng.random() < 0.6:
@@ -181,11 +232,65 @@ class Mix:
                 path = self.rng.choice(
                     [f"/api/v1/cases/{case_id}", f"/api/v1/cases/{case_id}/events"]
                 )
-                return "read", "GET", path, None, officer, 200
-            return "read", "GET", "/api/v1/cases?limit=20", None, officer, 200
-        return "report", "GET", "/api/v1/reports/summary", None, self._auth(desk["head"]), 200
+                return Request("read", "GET", path, None, officer, 200)
+            return Request("read", "GET", "/api/v1/cases?limit=20", None, officer, 200)
+        return Request("report", "GET", "/api/v1/reports/summary", None, self._auth(desk["head"]),
+                       200)  # fmt: skip
 
-    def took(self, desk_no: int, body: bytes, *, to_accept: bool) -> None:
+    def _backlog_work(self, desk_no: int, officer: dict) -> Request | None:
+        """The next step on one of the desk's backlog cases: an action when one is ready, else
+        a read of a case the sweep may have escalated since it was last looked at."""
+        now = time.monotonic()
+        with self.lock:
+            mine = [b for b in self.backlog.get(desk_no, []) if not b.busy]
+            ready = [b for b in mine if b.step != "check"]
+            due = [b for b in mine if b.step == "check" and now - b.checked_at > CHECK_EVERY_S]
+            case = (ready or due or [None])[0]
+            if case is None:
+                return None
+            case.busy = True
+        done = lambda: self._drop(desk_no, case)  # noqa: E731
+        if case.step == "check":
+            case.checked_at = now
+            return Request("read", "GET", f"/api/v1/cases/{case.case_id}", None, officer, 200,
+                           then=lambda b: self._checked(case, b), failed=done)  # fmt: skip
+        body = {"version": case.version}
+        if case.step == "resolve":
+            body["answer"] = "Đã giải quyết: trả lời công dân bằng văn bản."
+        path = f"/api/v1/cases/{case.case_id}/actions/{case.step}"
+        return Request("lifecycle", "POST", path, body, officer, 200,
+                       then=lambda b: self._acted(desk_no, case, b), failed=done)  # fmt: skip
+
+    def _checked(self, case: Backlog, body: bytes) -> None:
+        data = json.loads(body)
+        with self.lock:
+            case.version = data["version"]
+            if data["escalation_level"] >= 1:  # swept: the officer acts, the sweep is done
+                case.step = "accept"
+            case.busy = False
+
+    def _acted(self, desk_no: int, case: Backlog, body: bytes) -> None:
+        with self.lock:
+            case.version = json.loads(body)["version"]
+            case.step = LIFECYCLE[case.step]
+            case.busy = False
+            if case.step is None:
+                self.backlog[desk_no].remove(case)
+                self.backlog_stats["closed"] += 1
+
+    def _drop(self, desk_no: int, case: Backlog) -> None:
+        with self.lock:
+            if case in self.backlog.get(desk_no, []):
+                self.backlog[desk_no].remove(case)
+                self.backlog_stats["given_up"] += 1
+
+    def _took_backlog(self, desk_no: int, body: bytes) -> None:
+        data = self._took(desk_no, body, to_accept=False)
+        with self.lock:
+            self.backlog.setdefault(desk_no, []).append(Backlog(data["id"], data["version"]))
+            self.backlog_stats["taken_in"] += 1
+
+    def _took(self, desk_no: int, body: bytes, *, to_accept: bool) -> dict:
         data = json.loads(body)
         with self.lock:
             seen = self.seen.setdefault(desk_no, [])
@@ -194,6 +299,7 @@ class Mix:
             if to_accept:
                 self.taken.append((data["id"], data["version"], desk_no))
                 del self.taken[:-500]
+        return data
 
 
 async def drive(base: str, mix: Mix, clients: int, seconds: float, tally: dict) -> None:
@@ -204,30 +310,37 @@ async def drive(base: str, mix: Mix, clients: int, seconds: float, tally: dict) 
         connection = Connection(parts.hostname, parts.port)
         try:
             while time.monotonic() < stop_at:
-                kind, method, path, body, headers, expected = mix.next(no)
+                r = mix.next(no)
                 t0 = time.perf_counter()
                 try:
-                    status, answer = await connection.request(method, path, body, headers)
+                    status, answer = await connection.request(r.method, r.path, r.body, r.headers)
                 except (OSError, asyncio.IncompleteReadError) as error:
                     status, answer = type(error).__name__, b""
                     await connection.close()
                     connection = Connection(parts.hostname, parts.port)
                 ms = (time.perf_counter() - t0) * 1000
-                tally["requests"][kind] += 1
-                tally["ms"][kind].append(ms)
-                if status != expected:
-                    tally["errors"][f"{kind} {method} {status}"] += 1
+                tally["requests"][r.kind] += 1
+                tally["ms"][r.kind].append(ms)
+                if status != r.expected:
+                    tally["errors"][f"{r.kind} {r.method} {status}"] += 1
                     if len(tally["error_samples"]) < 10:
-                        tally["error_samples"].append(f"{method} {path} {status}: {answer[:300]!r}")
-                elif kind in ("intake", "backlog"):
-                    mix.took(no % len(mix.desks), answer, to_accept=kind == "intake")
+                        tally["error_samples"].append(
+                            f"{r.method} {r.path} {status}: {answer[:300]!r}"
+                        )
+                    if r.failed:
+                        r.failed()
+                elif r.then:
+                    r.then(answer)
         finally:
             await connection.close()
 
     await asyncio.gather(*(client(n) for n in range(clients)))
 
 
-def soak(url: str, minutes: float, clients: int, sweep_seconds: int) -> dict:
+def soak(
+    url: str, minutes: float, clients: int, sweep_seconds: int, backlog_max: int,
+    arena_max: int | None = None,
+) -> dict:  # fmt: skip
     sink = Sink()
     smtp_port = free_port()
     smtp = Controller(sink, hostname="127.0.0.1", port=smtp_port)
@@ -244,23 +357,30 @@ def soak(url: str, minutes: float, clients: int, sweep_seconds: int) -> dict:
         # The embedded scheduler's flows start Prefect's ephemeral server: slow on a busy box.
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     }
+    if arena_max:  # glibc's malloc arenas, for a comparison run
+        env["MALLOC_ARENA_MAX"] = str(arena_max)
+    kinds = ("intake", "backlog", "action", "lifecycle", "read", "report")
     tally = {"requests": Counter(), "errors": Counter(), "error_samples": [],
-             "ms": {k: [] for k in ("intake", "backlog", "action", "read", "report")}}  # fmt: skip
+             "ms": {k: [] for k in kinds}}  # fmt: skip
     samples: list[dict] = []
     try:
         with served("api.main:app", url, workers=1, **env) as (base, proc):
             found = desks(url, clients)
             names = [d[role] for d in found for role in ("clerk", "officer", "head")]
-            mix = Mix(found, tokens(base, names), seed=8)
+            mix = Mix(found, tokens(base, names), seed=8, backlog_max=backlog_max)
+            rounds: list[dict] = []
+            engine = make_engine(url)
             stop = threading.Event()
             started = time.monotonic()
 
             def sample() -> None:
                 while not stop.is_set():
                     own, tree = rss_mb(proc.pid)
-                    samples.append({"minute": round((time.monotonic() - started) / 60, 3),
-                                    "rss_mb": own, "tree_rss_mb": tree,
-                                    "requests": sum(tally["requests"].values())})  # fmt: skip
+                    minute = round((time.monotonic() - started) / 60, 3)
+                    samples.append({"minute": minute, "rss_mb": own, "tree_rss_mb": tree,
+                                    "requests": sum(tally["requests"].values()),
+                                    "open_backlog": mix.open_backlog(),
+                                    **workload(engine, rounds, minute)})  # fmt: skip
                     stop.wait(SAMPLE_SECONDS)
 
             sampler = threading.Thread(target=sample, daemon=True)
@@ -274,7 +394,6 @@ def soak(url: str, minutes: float, clients: int, sweep_seconds: int) -> dict:
                             "requests": sum(tally["requests"].values())})  # fmt: skip
             alive = proc.poll() is None
             helpers = children(proc.pid)  # stopped below: they outlive a terminated uvicorn
-            engine = make_engine(url)
             with engine.connect() as conn:
                 outbox = dict(conn.execute(sa.text(
                     "SELECT state, count(*) FROM notifications GROUP BY state")).all())  # fmt: skip
@@ -288,8 +407,37 @@ def soak(url: str, minutes: float, clients: int, sweep_seconds: int) -> dict:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-    return _report(url, minutes, clients, sweep_seconds, tally, samples, alive, outbox, runs,
-                   sink.accepted)  # fmt: skip
+    result = _report(url, minutes, clients, sweep_seconds, tally, samples, alive, outbox, runs,
+                     sink.accepted)  # fmt: skip
+    result["backlog"] = {"open_max": backlog_max, **mix.backlog_stats}
+    result["malloc_arena_max"] = arena_max
+    result["rounds"] = rounds
+    return result
+
+
+def workload(engine, rounds: list[dict], minute: float) -> dict:
+    """The scheduler's work as the database shows it: every new sweep and delivery summary
+    (job_runs) is appended to `rounds`; the outbox by state and the steps applied so far are
+    returned for the sample (nothing when the database does not answer: RSS is still sampled)."""
+    try:
+        return _workload(engine, rounds, minute)
+    except sa.exc.SQLAlchemyError as error:
+        return {"workload_error": str(error)[:200]}
+
+
+def _workload(engine, rounds: list[dict], minute: float) -> dict:
+    with engine.connect() as conn:
+        outbox = dict(conn.execute(sa.text(
+            "SELECT state, count(*) FROM notifications GROUP BY state")).all())  # fmt: skip
+        steps = conn.execute(sa.text("SELECT count(*) FROM escalation_steps")).scalar()
+        for job, summary, finished in conn.execute(
+            sa.text("SELECT job, summary, finished_at FROM job_runs")
+        ):
+            last = next((r for r in reversed(rounds) if r["job"] == job), None)
+            if last is None or last["finished_at"] != str(finished):
+                rounds.append({"minute": minute, "job": job, "summary": summary,
+                               "finished_at": str(finished)})  # fmt: skip
+    return {"outbox": outbox, "escalation_steps": steps}
 
 
 def _report(url, minutes, clients, sweep_seconds, tally, samples, alive, outbox, runs, mailed):
@@ -332,8 +480,37 @@ def _report(url, minutes, clients, sweep_seconds, tally, samples, alive, outbox,
             "growth_mb": round(at_end - at_warm, 1) if after else None,
             "slope_mb_per_min_after_warmup": round(slope, 3) if slope is not None else None,
             "peak_rss_mb": round(max(v for _, v in after), 1) if after else None,
+            **_flatness(samples, minutes),
         },
         "samples": samples,
+    }
+
+
+def _flatness(samples: list[dict], minutes: float) -> dict:
+    """RSS at whole minutes, the slope from several starting minutes, and max-min over the
+    last minutes: how flat, in figures."""
+    points = [(s["minute"], s["rss_mb"]) for s in samples if s["rss_mb"]]
+    if not points:
+        return {}
+
+    def at(m: float) -> float:
+        return min(points, key=lambda p: abs(p[0] - m))[1]
+
+    marks = [m for m in (2, 5, 10, 15, 20, 30, 40, 60) if m <= minutes]
+    slopes, spans = {}, {}
+    for start in (2, 5, 10, 15):
+        if start < minutes:
+            tail = [p for p in points if p[0] >= start]
+            slope = slope_mb_per_min(tail)
+            slopes[f"from_minute_{start}"] = round(slope, 3) if slope is not None else None
+    for last in (5, 10, 15):
+        if last < minutes:
+            tail = [v for t, v in points if t >= minutes - last]
+            spans[f"last_{last}_minutes"] = round(max(tail) - min(tail), 1)
+    return {
+        "rss_mb_at_minute": {str(m): round(at(m), 1) for m in marks},
+        "slope_mb_per_min": slopes,
+        "max_minus_min_mb": spans,
     }
 
 
@@ -344,18 +521,24 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=6)
     parser.add_argument("--preload", type=int, default=10_000, help="cases loaded first")
     parser.add_argument("--sweep-seconds", type=int, default=30)
+    parser.add_argument(
+        "--backlog-open-max", type=int, default=200,
+        help="open backlog cases at most: beyond, a backlog intake is sent as an ordinary one",
+    )  # fmt: skip
+    parser.add_argument("--malloc-arena-max", type=int, help="MALLOC_ARENA_MAX for the server")
     parser.add_argument("--output", help="write the JSON here (default bench/results/)")
     args = parser.parse_args(argv)
     with scratch_database(args.db) as url:
         generate(url, args.preload, quiet=True)
-        result = soak(url, args.minutes, args.clients, args.sweep_seconds)
+        result = soak(url, args.minutes, args.clients, args.sweep_seconds,
+                      args.backlog_open_max, args.malloc_arena_max)  # fmt: skip
         result["preloaded_cases"] = args.preload
     if args.output:
         Path(args.output).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
         path = args.output
     else:
         path = write_result(f"soak-{result['database']}", result)
-    shown = {k: v for k, v in result.items() if k != "samples"}
+    shown = {k: v for k, v in result.items() if k not in ("samples", "rounds")}
     print(json.dumps(shown, indent=2, ensure_ascii=False))
     print(f"written to {path}")
     return 0 if result["errors"] == 0 and result["server_alive_at_end"] else 1
