@@ -9,7 +9,7 @@ whole month from the rollup minus the days left out: "this month to today" leave
 days still to come, which hold nothing to read.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -43,8 +43,8 @@ class Plan:
 
     months_from: date | None = None
     months_to: date | None = None
-    counted: list[tuple[date, date]] | None = None
-    left_out: list[tuple[date, date]] | None = None
+    counted: list[tuple[date, date]] = field(default_factory=list)
+    left_out: list[tuple[date, date]] = field(default_factory=list)
 
 
 def next_month(day: date) -> date:
@@ -59,7 +59,7 @@ def plan(first: date, last: date, *, today: date) -> Plan:
     def cost(start: date, after: date) -> int:
         return max(0, (min(after, today + timedelta(days=1)) - start).days)
 
-    result = Plan(counted=[], left_out=[])
+    result = Plan()
     after_last = last + timedelta(days=1)
     month = first.replace(day=1)
     while month < after_last:
