@@ -14,8 +14,8 @@ the last sweep are then rendered once each (notifications.render, no sending) an
 apart. Also timed: a flow run with nothing due (Prefect's fixed cost per run).
 
 Prints the median and best time per due step, the sweeping process's CPU time, the ratio
-between the sizes (the sweep reads only the due cases through the `next_action_at` index:
-goal under 1.3) and the Prefect overhead; records the load average (the machine is shared);
+between the sizes (the sweep reads only the due cases through the schedule's index: goal
+under 1.3) and the Prefect overhead; records the load average (the machine is shared);
 writes bench/results/escalation.json.
 """
 
@@ -39,7 +39,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 from bench.common import PG_BASE, scratch_database  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from migrations import upgrade  # noqa: E402
-from models import Agency, Case, User  # noqa: E402
+from models import Agency, Case, CaseSchedule, User  # noqa: E402
 from models.db import engine_for  # noqa: E402
 from workflows.escalation import sweep as escalation  # noqa: E402
 from workflows.escalation.ladder import load_policy  # noqa: E402
@@ -95,11 +95,15 @@ def load(engine: sa.Engine, size: int, due: int) -> None:
             is_due = n % (size // due) == 0 and n // (size // due) < due
             rows.append(
                 {**columns, "code": f"B{n:08d}", "agency_id": ward, "assignee_id": officer_of[ward],
-                 "due_at": DUE if is_due else LATER,
-                 "next_action_at": reminder_at if is_due else later_at}
+                 "due_at": DUE if is_due else LATER}
             )  # fmt: skip
         with engine.begin() as conn:
-            conn.execute(sa.insert(Case), rows)
+            ids = conn.execute(sa.insert(Case).returning(Case.id, Case.due_at), rows).all()
+            conn.execute(
+                sa.insert(CaseSchedule),
+                [{"case_id": case_id, "next_action_at": reminder_at if due_at == DUE else later_at}
+                 for case_id, due_at in ids],
+            )  # fmt: skip
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
 
@@ -110,11 +114,16 @@ def reset(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         for table in ("notifications", "case_events", "escalation_steps"):
             conn.exec_driver_sql(f"DELETE FROM {table}")
-        conn.execute(sa.update(Case).where(Case.due_at == DUE).values(next_action_at=reminder_at))
+        due = sa.select(Case.id).where(Case.due_at == DUE).scalar_subquery()
+        conn.execute(
+            sa.update(CaseSchedule)
+            .where(CaseSchedule.case_id.in_(due))
+            .values(next_action_at=reminder_at)
+        )
     if engine.dialect.name == "postgresql":  # every repeat starts without the dead rows
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql(
-                "VACUUM ANALYZE cases, notifications, case_events, escalation_steps"
+                "VACUUM ANALYZE cases, case_schedule, notifications, case_events, escalation_steps"
             )
 
 
@@ -183,7 +192,9 @@ def run_size(base: str | None, size: int, due: int, repeats: int, batch_size: in
         empty = [timed(lambda: escalation_sweep(as_of=idle))[0] for _ in range(3)]
         with engine.connect() as conn:  # the index range scan alone, before any sweep
             select_s, _, due_ids = timed(
-                lambda: conn.execute(sa.select(Case.id).where(Case.next_action_at <= AS_OF)).all()
+                lambda: conn.execute(
+                    sa.select(CaseSchedule.case_id).where(CaseSchedule.next_action_at <= AS_OF)
+                ).all()
             )
         assert len(due_ids) == due
         direct, flow = [], []

@@ -53,8 +53,8 @@ KINDS = ("complaint", "denunciation", "petition")
 # after it; the moved deadline's reminder (-3 working days) falls before it.
 DUE = datetime(2026, 11, 20, 10, tzinfo=UTC)  # Friday 17:00 in Hanoi
 AS_OF = datetime(2026, 11, 17, 2, tzinfo=UTC)  # Tuesday 09:00: the reminder (08:00) is due
-SAVED = ("due_at", "next_action_at", "escalation_level", "long_pending")
-TABLES = "cases, case_events, notifications, escalation_steps"
+SAVED = ("due_at", "escalation_level", "long_pending")  # and the schedule's next_action_at
+TABLES = "cases, case_schedule, case_events, notifications, escalation_steps"
 
 
 @dataclass
@@ -81,13 +81,29 @@ def _cases() -> sa.Table:
     return Case.__table__
 
 
+def _schedule() -> sa.Table:
+    from models import CaseSchedule
+
+    return CaseSchedule.__table__
+
+
+def _schedule_again(conn: sa.Connection, prepared: "Prepared") -> None:
+    """Every picked case back in the schedule at its reminder (a sweep moved or removed it)."""
+    schedule = _schedule()
+    conn.execute(sa.delete(schedule).where(_ids(schedule.c.case_id, prepared.ids, conn)))
+    conn.execute(
+        sa.insert(schedule),
+        [{"case_id": i, "next_action_at": prepared.reminder_at} for i in prepared.ids],
+    )
+
+
 def prepare(engine: sa.Engine, due: int, restore_file: Path) -> Prepared:
     """Pick `due` running cases, save their schedule, make their reminder due at AS_OF."""
     from models import CaseEvent, EscalationStep, JobRun, Notification
 
-    cases, steps = _cases(), EscalationStep.__table__
+    cases, steps, schedule = _cases(), EscalationStep.__table__, _schedule()
     with engine.connect() as conn:
-        already = conn.scalar(sa.select(sa.func.count()).where(cases.c.next_action_at <= AS_OF))
+        already = conn.scalar(sa.select(sa.func.count()).where(schedule.c.next_action_at <= AS_OF))
         if already:
             raise SystemExit(f"{already} cases are already due at {AS_OF}: not a generated base")
         unapplied = ~sa.exists().where(steps.c.case_id == cases.c.id)
@@ -96,12 +112,10 @@ def prepare(engine: sa.Engine, due: int, restore_file: Path) -> Prepared:
         if engine.dialect.name != "postgresql":
             draw = (cases.c.id * 2654435761) % 4294967296
         rows = conn.execute(
-            sa.select(cases.c.id, *(cases.c[name] for name in SAVED))
+            sa.select(cases.c.id, *(cases.c[name] for name in SAVED), schedule.c.next_action_at)
+            .join(schedule, schedule.c.case_id == cases.c.id)  # only the scheduled ones
             .where(
-                cases.c.status.in_([str(s) for s in RUNNING]),
-                cases.c.kind.in_(KINDS),
-                cases.c.next_action_at.is_not(None),
-                unapplied,
+                cases.c.status.in_([str(s) for s in RUNNING]), cases.c.kind.in_(KINDS), unapplied
             )
             .order_by(draw)
             .limit(due)
@@ -132,8 +146,9 @@ def prepare(engine: sa.Engine, due: int, restore_file: Path) -> Prepared:
         conn.execute(
             sa.update(cases)
             .where(_ids(cases.c.id, prepared.ids, conn))
-            .values(due_at=DUE, next_action_at=reminder_at, escalation_level=0, long_pending=False)
+            .values(due_at=DUE, escalation_level=0, long_pending=False)
         )
+        _schedule_again(conn, prepared)
     return prepared
 
 
@@ -174,15 +189,11 @@ def _vacuum(engine: sa.Engine) -> None:
 
 
 def reset(engine: sa.Engine, prepared: Prepared) -> None:
-    """Undo a sweep: the same reminders due again."""
-    cases = _cases()
+    """Undo a sweep: the same reminders due again (a reminder leaves the cases' rows as they
+    were: only their schedule moved)."""
     with engine.begin() as conn:
         _delete_written(conn, prepared)
-        conn.execute(
-            sa.update(cases)
-            .where(_ids(cases.c.id, prepared.ids, conn))
-            .values(next_action_at=prepared.reminder_at, escalation_level=0, long_pending=False)
-        )
+        _schedule_again(conn, prepared)
     _vacuum(engine)
 
 
@@ -195,15 +206,20 @@ def restore(engine: sa.Engine, saved: dict) -> None:
         event_floor=saved["event_floor"], notification_floor=saved["notification_floor"],
         originals=saved["originals"], job_run=saved["job_run"], restore_file=Path(),
     )  # fmt: skip
-    cases, runs = _cases(), JobRun.__table__
+    cases, schedule, runs = _cases(), _schedule(), JobRun.__table__
     originals = [
-        {name: _instant(row[name]) if name in ("due_at", "next_action_at") else row[name]
-         for name in ("id", *SAVED)}
+        {name: _instant(row[name]) if name == "due_at" else row[name] for name in ("id", *SAVED)}
         for row in saved["originals"]
-    ]  # fmt: skip
+    ]
+    times = [
+        {"case_id": row["id"], "next_action_at": _instant(row["next_action_at"])}
+        for row in saved["originals"]
+    ]
     with engine.begin() as conn:
         _delete_written(conn, prepared)
         update_rows(conn, cases, originals)
+        conn.execute(sa.delete(schedule).where(_ids(schedule.c.case_id, prepared.ids, conn)))
+        conn.execute(sa.insert(schedule), times)
         conn.execute(sa.delete(runs).where(runs.c.job == SWEEP))
         if saved["job_run"]:
             conn.execute(
@@ -256,28 +272,22 @@ def sweep_turn(engine: sa.Engine, prepared: Prepared, repeats: int, batch_size: 
 
 
 def explain(engine: sa.Engine, prepared: Prepared, batch_size: int) -> dict:
-    """EXPLAIN (ANALYZE, BUFFERS) of the first batch's claim and UPDATE (rolled back), and the
-    sizes of `cases`, its indexes and shared_buffers."""
-    from workflows.escalation.sweep import _CLAIMED
+    """EXPLAIN (ANALYZE, BUFFERS) of the first batch's claim and of its schedule's UPDATE
+    (rolled back), and the sizes of `cases`, its indexes, the schedule and shared_buffers."""
+    from workflows.escalation.sweep import claim_query
 
-    cases, batch = _cases(), prepared.ids[:batch_size]
+    batch = prepared.ids[:batch_size]
     reset(engine, prepared)
     plans = {}
     with engine.connect() as conn:
         transaction = conn.begin()
-        claim = (
-            sa.select(*_CLAIMED)
-            .where(_ids(cases.c.id, batch, conn), cases.c.next_action_at <= AS_OF)
-            .order_by(cases.c.id)
-            .with_for_update(skip_locked=True)
-        )
+        claim = claim_query(case_ids=batch, now=AS_OF, dialect=conn.dialect)
         compiled = claim.compile(dialect=conn.dialect)
         plans["claim"] = _plan(conn, str(compiled), compiled.params)
-        columns = ("next_action_at", "escalation_level", "long_pending")
-        update = _pg_update(cases, columns, conn.dialect)
+        # A reminder's only write to the schedule (and none to `cases`).
+        update = _pg_update(_schedule(), "case_id", ("next_action_at",), conn.dialect)
         later = AS_OF + timedelta(days=3)
-        params = {"p0": batch, "p1": [later] * len(batch), "p2": [0] * len(batch),
-                  "p3": [False] * len(batch)}  # fmt: skip
+        params = {"p0": batch, "p1": [later] * len(batch)}
         compiled = update.bindparams(**params).compile(dialect=conn.dialect)
         plans["update"] = _plan(conn, str(compiled), compiled.params)
         transaction.rollback()
@@ -289,6 +299,7 @@ def explain(engine: sa.Engine, prepared: Prepared, batch_size: int) -> dict:
             )
         ).all()
         table = conn.scalar(sa.text("SELECT pg_relation_size('cases')"))
+        schedule = conn.scalar(sa.text("SELECT pg_total_relation_size('case_schedule')"))
         buffers = conn.scalar(sa.text("SHOW shared_buffers"))
     mb = 1024 * 1024
     return {
@@ -296,6 +307,7 @@ def explain(engine: sa.Engine, prepared: Prepared, batch_size: int) -> dict:
         "cases_heap_mb": round(table / mb),
         "cases_indexes_mb": {name: round(size / mb, 1) for name, size in sizes},
         "cases_indexes_total_mb": round(sum(size for _, size in sizes) / mb),
+        "case_schedule_with_indexes_mb": round(schedule / mb, 1),
         "shared_buffers": buffers,
     }
 

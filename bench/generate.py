@@ -161,22 +161,28 @@ def generate(
         loader.load("users", users)
         maker = CaseMaker(world, seed=seed, with_events=with_events)
         events: list[dict] = []
+        schedule: list[dict] = []  # the sweep's next look at each running case
 
         def case_rows():
             for case_id in range(1, cases + 1):
                 case, case_events = maker.make(case_id)
                 events.extend(case_events)
+                next_action_at = case.pop("next_action_at")
+                if next_action_at is not None:
+                    schedule.append({"case_id": case_id, "next_action_at": next_action_at})
                 if not quiet and case_id % 100_000 == 0:
                     print(f"  {case_id:,} cases  {time.perf_counter() - started:.0f} s", flush=True)
                 yield case
 
         n_cases = n_events = 0
         rows = case_rows()
-        with loader.indexes_dropped(["cases", "case_events"]):
+        with loader.indexes_dropped(["cases", "case_events", "case_schedule"]):
             for chunk_start in range(0, cases, CHUNK):  # cases, then their events, by chunks
                 n_cases += loader.load("cases", islice(rows, min(CHUNK, cases - chunk_start)))
                 n_events += loader.load("case_events", events)
+                loader.load("case_schedule", schedule)
                 events.clear()
+                schedule.clear()
         _finish(engine, world, users, maker.counters)
         loaded = time.perf_counter() - started
         _analyze(engine)
@@ -229,7 +235,7 @@ def _analyze(engine) -> None:
         # VACUUM too, so the visibility map allows index-only scans at once. Only the loaded
         # tables: a database-wide VACUUM also visits every other schema of a shared server
         # and deadlocked with another run's index builds.
-        for table in ("agencies", "users", "cases", "case_events"):
+        for table in ("agencies", "users", "cases", "case_events", "case_schedule"):
             conn.exec_driver_sql(f"VACUUM ANALYZE {table}")
 
 

@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from core.settings import Settings
 from dondoc.demo_cases import Story
-from models import Agency, Case, CaseCreate, User
+from models import Agency, Case, CaseCreate, CaseSchedule, User
 from notifications.delivery import deliver_due
 from workflows.cases import intake, lifecycle
 from workflows.escalation import sweep as escalation
@@ -120,7 +120,7 @@ def _sweep_until(session: Session, settings: Settings, until: datetime, result: 
     """Apply every ladder step due up to `until`, each at the instant it fell due."""
     previous = None
     while True:
-        first = session.scalar(select(func.min(Case.next_action_at)))
+        first = session.scalar(select(func.min(CaseSchedule.next_action_at)))
         if first is None or first > until:
             return
         if previous is not None and first <= previous:

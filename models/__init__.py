@@ -21,6 +21,7 @@ from models.case import (
     CodeCounter,
     Complexity,
 )
+from models.case_schedule import CaseSchedule
 from models.escalation import EscalationStep
 from models.feedback import CaseFeedback
 from models.form_token import FormToken
@@ -101,6 +102,7 @@ __all__ = [
     "AgencyUpdate",
     "CalendarDay",
     "Case",
+    "CaseSchedule",
     "CaseCreate",
     "CaseEvent",
     "CaseFeedback",

@@ -223,8 +223,7 @@ class Case(SQLModel, table=True):
     ping_pong: bool = False
     escalation_level: int = 0
     long_pending: bool = False
-    # When the escalation sweep must next look at this case (indexed; null: nothing due).
-    next_action_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    # When the sweep next looks at the case: models/case_schedule.py.
 
     idempotency_key: str | None = Field(default=None, max_length=128, unique=True)
     idempotency_hash: str | None = Field(default=None, max_length=64)

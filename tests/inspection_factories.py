@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from models import Agency, Case, CaseKind, CaseStatus, Channel, Role, User
+from models import Agency, Case, CaseKind, CaseSchedule, CaseStatus, Channel, Role, User
 from tests.case_rows import policy_version
 from tests.factories import make_agency, session_token
 
@@ -42,12 +42,14 @@ def make_case(
         received_at=received_at,
         accepted_at=received_at if status != CaseStatus.received else None,
         due_at=due_at,
-        next_action_at=due_at if status in (CaseStatus.received, CaseStatus.accepted) else None,
         updated_at=received_at,
         policy_version=policy_version(kind, received_at),
         **fields,
     )
     session.add(case)
+    session.flush()
+    if status in (CaseStatus.received, CaseStatus.accepted):
+        session.add(CaseSchedule(case_id=case.id, next_action_at=due_at))
     session.commit()
     return case
 

@@ -9,6 +9,7 @@ from api.deps import utcnow
 from models import Case, CaseEvent, Notification, Role, User
 from tests.case_rows import make_case
 from tests.factories import auth, make_agency, make_head, make_user
+from workflows.escalation import schedule
 from workflows.escalation import sweep as escalation
 from workflows.escalation.ladder import load_policy
 
@@ -42,7 +43,7 @@ def test_the_head_acknowledges_and_the_next_step_waits(client, session, escalate
     body = response.json()
     assert (body["escalation_level"], body["version"]) == (1, 2)
     session.expire_all()
-    assert session.get(Case, case.id).next_action_at == datetime(
+    assert schedule.next_action_at(session=session, case_id=case.id) == datetime(
         2026, 3, 18, 10, tzinfo=TZ
     ).astimezone(UTC)
     again = client.post(url(case), json={}, headers=headers["head"])

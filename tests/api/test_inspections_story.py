@@ -9,6 +9,7 @@ from sqlmodel import select
 from api.deps import utcnow
 from models import Case, CaseEvent, CaseStatus, InspectionConclusion
 from tests.inspection_factories import bearer, thai_nguyen
+from workflows.escalation import schedule
 
 API = "/api/v1/inspections"
 
@@ -102,7 +103,7 @@ def test_seed_002_meeting(client, settings, session, now):
         case = session.get(Case, cases[key].id)
         session.refresh(case)
         assert case.status == CaseStatus.closed
-        assert case.next_action_at is None
+        assert schedule.next_action_at(session=session, case_id=case.id) is None
         event = session.exec(
             select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.action == "conclude")
         ).one()
@@ -118,7 +119,8 @@ def test_seed_002_meeting(client, settings, session, now):
         assert case.status == CaseStatus.accepted
         assert case.due_at == due_at
         assert case.assignee_id == responsible.id
-        assert now < case.next_action_at <= due_at  # the sweep looks at it by then
+        # the sweep looks at it by then
+        assert now < schedule.next_action_at(session=session, case_id=case.id) <= due_at
         assert case.version == 2
 
     # Only the directives stay on the agenda, marked as such.

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from bench.escalation_national import AS_OF, _saved, prepare, restore, sweep_turn
 from bench.generate import generate
-from models import Case, CaseEvent, EscalationStep, JobRun, Notification
+from models import Case, CaseEvent, CaseSchedule, EscalationStep, JobRun, Notification
 
 K = 12
 
@@ -18,13 +18,17 @@ def _fingerprint(engine) -> dict:
                 sa.select(
                     Case.id,
                     Case.due_at,
-                    Case.next_action_at,
                     Case.escalation_level,
                     Case.long_pending,
                     Case.status,
                     Case.version,
                 ).order_by(Case.id)
             ).all(),  # fmt: skip
+            "schedule": conn.execute(
+                sa.select(CaseSchedule.case_id, CaseSchedule.next_action_at).order_by(
+                    CaseSchedule.case_id
+                )
+            ).all(),
             "events": conn.execute(sa.select(sa.func.count(), sa.func.max(CaseEvent.id))).one(),
             "steps": conn.scalar(sa.select(sa.func.count()).select_from(EscalationStep)),
             "outbox": conn.scalar(sa.select(sa.func.count()).select_from(Notification)),
@@ -41,7 +45,9 @@ def test_the_picked_reminders_are_swept_both_ways_then_put_back(
     prepared = prepare(engine, K, tmp_path / "restore.json")
     assert (tmp_path / "restore.json").exists()  # saved before anything was changed
     with engine.connect() as conn:
-        due = conn.scalars(sa.select(Case.id).where(Case.next_action_at <= AS_OF)).all()
+        due = conn.scalars(
+            sa.select(CaseSchedule.case_id).where(CaseSchedule.next_action_at <= AS_OF)
+        ).all()
     assert sorted(due) == prepared.ids and len(due) == K
 
     sweep_turn(engine, prepared, repeats=1, batch_size=5)  # direct, then the flow

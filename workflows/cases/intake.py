@@ -43,6 +43,7 @@ from workflows.deadlines import dates as deadlines
 from workflows.deadlines import mail_facts, overdue, procedures
 from workflows.deadlines import policies as policy_data
 from workflows.deadlines.policies import PolicySet
+from workflows.escalation import sweep as escalation
 
 PREFIXES = {
     CaseKind.complaint: "KN",
@@ -276,9 +277,10 @@ def _open_lean(
                 base_url=base_url, sms=sms,
             )  # fmt: skip
 
+    next_action_at = escalation.next_action(session=None, case=case, now=now, policy=ref.ladder)
     intake_write.insert(
         session=session, case=case, prefix=PREFIXES[case.kind], year=year, event=event,
-        message_for=message_for,
+        message_for=message_for, next_action_at=next_action_at,
     )  # fmt: skip
     make_transient_to_detached(case)
     session.add(case)

@@ -1,16 +1,18 @@
-"""Intake's writes in SQLAlchemy Core: the case with its gap-free code, its first event and,
-when one is owed, the citizen's receipt in the outbox.
+"""Intake's writes in SQLAlchemy Core: the case with its gap-free code, its first event, its
+time in the sweep's schedule and, when one is owed, the citizen's receipt in the outbox.
 
 PostgreSQL: one statement, so one round trip, with data-modifying CTEs: the code counter's
-upsert (its row stays locked until commit), the case, its event and the outbox row, which
-read the new case's id and code from the CTE before them. The receipt's context is built
-in Python before the id and code exist, with per-call markers the statement replaces.
+upsert (its row stays locked until commit), the case, its event, its schedule row and the
+outbox row, which read the new case's id and code from the CTE before them. The receipt's
+context is built in Python before the id and code exist, with per-call markers the statement
+replaces.
 SQLite: the same rows by one Core statement each (no data-modifying CTEs; no network).
 """
 
 import json
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -18,10 +20,11 @@ from sqlalchemy import JSON, TextClause, bindparam, text
 from sqlalchemy.dialects import sqlite
 from sqlmodel import Session
 
-from models import Case, CaseEvent, CodeCounter, Notification
+from models import Case, CaseEvent, CaseSchedule, CodeCounter, Notification
 from notifications import outbox
 
 CASES, EVENTS, OUTBOX = Case.__table__, CaseEvent.__table__, Notification.__table__
+SCHEDULE = CaseSchedule.__table__
 CASE_COLUMNS = tuple(c.name for c in CASES.columns if c.name not in ("id", "code"))
 EVENT_COLUMNS = tuple(c.name for c in EVENTS.columns if c.name not in ("id", "case_id"))
 # Written from the new case's id (and, in the context, its code) inside the statement.
@@ -54,32 +57,38 @@ def insert(
     year: int,
     event: dict[str, Any],
     message_for: MessageFor | None,
+    next_action_at: datetime | None,
 ) -> None:
     """Insert `case` with the next code of `prefix` in `year`, its event (`event`: the
-    case_events columns but case_id) and the message, if any; sets case.id and case.code."""
+    case_events columns but case_id), its schedule row when the sweep is to look at it at
+    `next_action_at`, and the message, if any; sets case.id and case.code."""
     if session.get_bind().dialect.name == "postgresql":
-        _insert_postgresql(session, case, prefix, year, event, message_for)
+        _insert_postgresql(session, case, prefix, year, event, message_for, next_action_at)
     else:
-        _insert_sqlite(session, case, prefix, year, event, message_for)
+        _insert_sqlite(session, case, prefix, year, event, message_for, next_action_at)
 
 
 def _code(prefix: str, year: int, value: int) -> str:
     return f"{prefix}-{year}-{value:06d}"
 
 
-def _insert_sqlite(session, case, prefix, year, event, message_for) -> None:
+def _insert_sqlite(session, case, prefix, year, event, message_for, next_action_at) -> None:
     conn = session.connection()
     value = conn.execute(_sqlite_counter(), {"prefix": prefix, "year": year}).scalar_one()
     case.code = _code(prefix, year, value)
     values = {name: getattr(case, name) for name in CASE_COLUMNS}
     case.id = conn.execute(_sqlite_case(), {**values, "code": case.code}).scalar_one()
     conn.execute(EVENTS.insert(), {**event, "case_id": case.id})
+    if next_action_at is not None:
+        conn.execute(SCHEDULE.insert(), {"case_id": case.id, "next_action_at": next_action_at})
     if message_for is not None:
         conn.execute(_sqlite_outbox(), outbox.row(**message_for(case)))
 
 
-def _insert_postgresql(session, case, prefix, year, event, message_for) -> None:
+def _insert_postgresql(session, case, prefix, year, event, message_for, next_action_at) -> None:
     params: dict[str, Any] = {"prefix": prefix, "year": year, "code_prefix": f"{prefix}-{year}-"}
+    if next_action_at is not None:
+        params["s_next_action_at"] = next_action_at
     params.update({f"c_{name}": getattr(case, name) for name in CASE_COLUMNS})
     params.update({f"e_{name}": event[name] for name in EVENT_COLUMNS})
     if message_for is not None:
@@ -96,7 +105,7 @@ def _insert_postgresql(session, case, prefix, year, event, message_for) -> None:
     nulls = frozenset(name for name, value in params.items() if value is None and name in _PLAIN)
     for name in nulls:
         del params[name]
-    statement = _pg_statement(message_for is not None, nulls)
+    statement = _pg_statement(message_for is not None, next_action_at is not None, nulls)
     row = session.connection().execute(statement, params).one()
     case.id, case.code = row.id, row.code
 
@@ -150,7 +159,9 @@ def _sqlite_outbox():
 
 
 @lru_cache(maxsize=256)
-def _pg_statement(with_message: bool, nulls: frozenset[str] = frozenset()) -> TextClause:
+def _pg_statement(
+    with_message: bool, with_schedule: bool, nulls: frozenset[str] = frozenset()
+) -> TextClause:
     """The statement; the parameters named in `nulls` are written as NULL (the few patterns
     of empty columns a new case has are each built once)."""
 
@@ -175,6 +186,11 @@ WITH counter AS (
     INSERT INTO case_events ({event_names})
     VALUES ((SELECT id FROM new_case), {event_values})
 )"""
+    if with_schedule:
+        sql += """, schedule AS (
+    INSERT INTO case_schedule (case_id, next_action_at)
+    SELECT id, :s_next_action_at FROM new_case
+)"""
     if with_message:
         outbox_names = ", ".join(("idempotency_key", "case_id", "context", *OUTBOX_COLUMNS))
         outbox_values = ", ".join(value(f"n_{name}") for name in OUTBOX_COLUMNS)
@@ -191,6 +207,8 @@ WITH counter AS (
     typed = [("c", CASES, CASE_COLUMNS), ("e", EVENTS, EVENT_COLUMNS)]
     if with_message:
         typed.append(("n", OUTBOX, OUTBOX_COLUMNS))
+    if with_schedule:
+        typed.append(("s", SCHEDULE, ("next_action_at",)))
     types = [
         bindparam(f"{tag}_{name}", type_=table.c[name].type)
         for tag, table, names in typed

@@ -310,9 +310,10 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
     if ctx.target is not None:
         case.status = ctx.target
     ladder = escalation.policy_for(session=ctx.session, calendar=ctx.calendar)
-    settle(session=ctx.session, case=case, policy=ctx.policy, ladder=ladder, now=ctx.now)
+    settle(case=case, policy=ctx.policy, ladder=ladder, now=ctx.now)
     ctx.session.add(case)
     ctx.session.flush()  # a new case is inserted whole here, and gets the id its event needs
+    escalation.reschedule(session=ctx.session, case=case, now=ctx.now, policy=ladder)
     data = {**data, **ctx.data, "due_at": case.due_at.isoformat() if case.due_at else None}
     ctx.session.add(
         CaseEvent(
@@ -332,29 +333,26 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
     ping_pong.notify(**notice, now=ctx.now, base_url=ctx.base_url)
 
 
-def settle(
-    *, session: Session | None, case: Case, policy: Policy, ladder: EscalationPolicy, now: datetime
-) -> None:
-    """After any change: the deadline in force, the promised date, the escalation schedule.
-    Reads nothing for a case not yet inserted (intake's lean path calls it before the insert)."""
+def settle(*, case: Case, policy: Policy, ladder: EscalationPolicy, now: datetime) -> None:
+    """After any change: the deadline in force and the promised date (the sweep's schedule is
+    written once the case has its id: escalation.reschedule). Reads nothing."""
     case.due_at = deadlines.due_for(case=case, policy=policy, calendar=ladder.calendar)
     case.promised_at = promised.promised_for(case=case, policy=policy, calendar=ladder.calendar)
     case.updated_at = now
-    escalation.reschedule(session=session, case=case, now=now, policy=ladder)
 
 
 def received(
     *, case: Case, policies: PolicySet | None, ladder: EscalationPolicy, now: datetime
 ) -> Policy:
-    """A new case in `received` (not yet inserted): its policy version, running clock, deadline,
-    promised date and escalation schedule, as open_case sets them; the policy in force."""
+    """A new case in `received` (not yet inserted): its policy version, running clock, deadline
+    and promised date, as open_case sets them; the policy in force."""
     policy = (policies or policy_data.default()).in_force(
         case.kind, deadlines.local_date(case.received_at), case.instance
     )
     case.policy_version = policy.version
     e.start_clock(case, case.received_at, "receipt")
     case.status = S.received
-    settle(session=None, case=case, policy=policy, ladder=ladder, now=now)
+    settle(case=case, policy=policy, ladder=ladder, now=now)
     return policy
 
 

@@ -99,30 +99,32 @@ def _copy(
     return written
 
 
-def update_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Set each row's columns on the row of `table` with its `id`, in one statement.
+def update_rows(
+    conn: Connection, table: Table, rows: list[dict[str, Any]], *, key: str = "id"
+) -> None:
+    """Set each row's columns on the row of `table` with the same `key`, in one statement.
 
-    Every dict has the same keys: `id` and the columns to set.
+    Every dict has the same keys: `key` and the columns to set.
     """
     if not rows:
         return
-    columns = tuple(name for name in rows[0] if name != "id")
-    names = ("id", *columns)
+    columns = tuple(name for name in rows[0] if name != key)
+    names = (key, *columns)
     if conn.dialect.name == "postgresql":
         values = _stored(rows, names, _converters(table, names, conn))
         arrays = zip(*values, strict=True)
         conn.execute(
-            _pg_update(table, columns, conn.dialect),
+            _pg_update(table, key, columns, conn.dialect),
             {f"p{n}": list(array) for n, array in enumerate(arrays)},
         )
     elif conn.dialect.name == "sqlite" and SQLITE_UPDATE_FROM:
         values = _stored(rows, names, _converters(table, names, conn))
-        conn.execute(_sqlite_update(table, columns), {"rows": _json_text(values)})
+        conn.execute(_sqlite_update(table, key, columns), {"rows": _json_text(values)})
     else:
-        key = table.c.id == bindparam("b_id")
-        statement = update(table).where(key).values({c: bindparam(c) for c in columns})
+        where = table.c[key] == bindparam("b_key")
+        statement = update(table).where(where).values({c: bindparam(c) for c in columns})
         conn.execute(
-            statement, [{"b_id": row["id"], **{c: row[c] for c in columns}} for row in rows]
+            statement, [{"b_key": row[key], **{c: row[c] for c in columns}} for row in rows]
         )
 
 
@@ -189,8 +191,8 @@ def _insert_sql(
 
 
 @lru_cache
-def _pg_update(table: Table, columns: tuple[str, ...], dialect: Dialect):
-    names = ("id", *columns)
+def _pg_update(table: Table, key: str, columns: tuple[str, ...], dialect: Dialect):
+    names = (key, *columns)
     arrays = ", ".join(
         f"CAST(:p{n} AS {table.c[name].type.compile(dialect=dialect)}[])"
         for n, name in enumerate(names)
@@ -198,16 +200,16 @@ def _pg_update(table: Table, columns: tuple[str, ...], dialect: Dialect):
     sets = ", ".join(f"{name} = v.{name}" for name in columns)
     return text(
         f"UPDATE {table.name} SET {sets} FROM unnest({arrays}) AS v({', '.join(names)}) "
-        f"WHERE {table.name}.id = v.id"
+        f"WHERE {table.name}.{key} = v.{key}"
     )
 
 
 @lru_cache
-def _sqlite_update(table: Table, columns: tuple[str, ...]):
-    names = ("id", *columns)
+def _sqlite_update(table: Table, key: str, columns: tuple[str, ...]):
+    names = (key, *columns)
     field = {name: f"json_extract(v.value, '$[{n}]')" for n, name in enumerate(names)}
     sets = ", ".join(f"{name} = {field[name]}" for name in columns)
     return text(
         f"UPDATE {table.name} SET {sets} FROM json_each(:rows) AS v "
-        f"WHERE {table.name}.id = {field['id']}"
+        f"WHERE {table.name}.{key} = {field[key]}"
     )

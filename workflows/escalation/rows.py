@@ -1,6 +1,7 @@
 """The rows a batch of due steps writes: for each step its record, its event and one outbox row
-per person told; for each case its new schedule. Collected per table, written by the caller
-in one statement each (workflows/escalation/sweep.py apply_batch)."""
+per person told; for each case its new schedule, and its new level when a step raised it.
+Collected per table, written by the caller in one statement each
+(workflows/escalation/sweep.py apply_batch)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,12 +24,14 @@ class BatchWrites:
     steps: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     mails: list[dict[str, Any]] = field(default_factory=list)
+    # Only the cases whose level or long-pending flag changed: a reminder writes no case.
     cases: list[dict[str, Any]] = field(default_factory=list)
+    schedule: dict[int, datetime | None] = field(default_factory=dict)  # None: off it
     flagged: int = 0
 
     def stop(self, case: Row) -> None:
         """A case no longer running: the sweep stops looking at it."""
-        self.cases.append(_case_update(case, next_at=None))
+        self.schedule[case.id] = None
 
     def add(self, case: Row, *, key: str, done: dict[str, Applied], plan: Plan) -> None:
         """The due steps of `plan` for a running case, and when to look at it next.
@@ -119,19 +122,12 @@ class BatchWrites:
                     data=data,
                 )  # fmt: skip
             )
-        self.cases.append(
-            _case_update(case, next_at=plan.next_at, level=level, long_pending=long_pending)
-        )
-
-
-def _case_update(case: Row, *, next_at, level=None, long_pending=None) -> dict[str, Any]:
-    """The same columns for every case of a batch, so that one UPDATE sets them all."""
-    return {
-        "id": case.id,
-        "next_action_at": next_at,
-        "escalation_level": case.escalation_level if level is None else level,
-        "long_pending": case.long_pending if long_pending is None else long_pending,
-    }
+        self.schedule[case.id] = plan.next_at
+        if (level, long_pending) != (case.escalation_level, case.long_pending):
+            # The same columns for every case of a batch, so that one UPDATE sets them all.
+            self.cases.append(
+                {"id": case.id, "escalation_level": level, "long_pending": long_pending}
+            )
 
 
 def event_action(step: Step) -> str:

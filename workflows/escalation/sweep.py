@@ -2,22 +2,24 @@
 workflows/escalation/acknowledgement.py).
 
 A step is applied at most once per (case, deadline, step): the row in `escalation_steps`, the
-case's event, its outbox rows and its new `escalation_level`/`next_action_at` are written in
-one transaction, and the unique key makes a rerun write nothing twice.
+case's event, its outbox rows, its new time in `case_schedule` and, when the step raised it,
+its new `escalation_level` are written in one transaction, and the unique key makes a rerun
+write nothing twice.
 """
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, select
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
-from models import Case, CaseEvent, EscalationStep
-from models.db import is_postgres
+from models import Case, CaseEvent, CaseSchedule, EscalationStep
 from workflows.deadlines import calendar as calendars
 from workflows.deadlines.calendar import WorkingCalendar
 from workflows.deadlines.overdue import is_running
+from workflows.escalation import schedule
 from workflows.escalation.batch_sql import id_in, insert_rows, update_rows
 from workflows.escalation.ladder import Applied, Policy, load_policy
 from workflows.escalation.mail import enqueue_many
@@ -46,25 +48,34 @@ def policy_for(*, session: Session, calendar: WorkingCalendar | None = None) -> 
     return load_policy().with_calendar(calendar or calendars.load(session=session))
 
 
-def reschedule(
-    *, session: Session, case: Case, now: datetime, policy: Policy | None = None
-) -> None:
-    """Set `next_action_at` and `escalation_level` after any change of status or deadline.
+def next_action(
+    *, session: Session | None, case: Case, now: datetime, policy: Policy | None = None
+) -> datetime | None:
+    """When the sweep must next look at the case (None: never, while it is not running).
 
     A running case is looked at when its next unapplied step falls due (at once if one is
-    already due); a paused or finished case is not looked at. The level is the highest step
-    applied for the deadline in force, so a new deadline starts a new ladder.
+    already due); a paused or finished case is not looked at. Sets the case's
+    `escalation_level`: the highest step applied for the deadline in force, so a new deadline
+    starts a new ladder. Reads nothing for a case not yet inserted (`session` may be None).
     """
     if not is_running(case):
-        case.next_action_at = None
-        return
+        return None
     policy = policy or policy_for(session=session)
     key = deadline_key(case.due_at)
     rows = _steps_for(session=session, case_id=case.id, key=key) if case.id else []
     applied = _applied(rows)
     plan = policy.plan(kind=case.kind, due_at=case.due_at, applied=applied, now=now)
-    case.next_action_at = plan.due[0][1] if plan.due else plan.next_at
     case.escalation_level = max((a.level or 0 for a in applied.values()), default=0)
+    return plan.due[0][1] if plan.due else plan.next_at
+
+
+def reschedule(
+    *, session: Session, case: Case, now: datetime, policy: Policy | None = None
+) -> None:
+    """After any change of status or deadline of an inserted case: its level and its time
+    in the sweep's schedule (models/case_schedule.py)."""
+    at = next_action(session=session, case=case, now=now, policy=policy)
+    schedule.write(session=session, case_id=case.id, at=at)
 
 
 @dataclass
@@ -80,11 +91,11 @@ class BatchResult:
 
 
 def due_case_ids(*, session: Session, as_of: datetime, limit: int | None = None) -> list[int]:
-    """Cases whose next action is due, by the `next_action_at` index, earliest first."""
+    """Cases whose next action is due, from the schedule's index, earliest first."""
     query = (
-        select(Case.id)
-        .where(Case.next_action_at <= as_of)
-        .order_by(Case.next_action_at, Case.id)
+        select(_SCHEDULE.c.case_id)
+        .where(_SCHEDULE.c.next_action_at <= as_of)
+        .order_by(_SCHEDULE.c.next_action_at, _SCHEDULE.c.case_id)
         .limit(limit)
     )
     return list(session.scalars(query))
@@ -100,24 +111,32 @@ _CLAIMED = tuple(
     )
 )  # fmt: skip
 _STEPS = EscalationStep.__table__
+_SCHEDULE = CaseSchedule.__table__
 
 
 def _claim(*, session: Session, case_ids: list[int], now: datetime) -> list[Row]:
     """Lock the cases still due; on PostgreSQL skip those another sweep holds.
 
-    On SQLite the transaction already is the only writer (BEGIN IMMEDIATE). Plain rows, not
-    ORM objects: the batch reads eleven columns and writes back with set-based statements.
+    The case's row is locked, not only its schedule: a change of the case (the lifecycle)
+    waits for the batch, then reads the steps it applied. On SQLite the transaction already
+    is the only writer (BEGIN IMMEDIATE). Plain rows, not ORM objects: the batch reads eleven
+    columns and writes back with set-based statements.
     """
+    query = claim_query(case_ids=case_ids, now=now, dialect=session.get_bind().dialect)
+    return list(session.connection().execute(query))
+
+
+def claim_query(*, case_ids: list[int], now: datetime, dialect: Dialect) -> Select:
+    """The batch's cases still due, their rows locked (skipping held ones) on PostgreSQL."""
     query = (
         select(*_CLAIMED)
-        .where(
-            id_in(_CASES.c.id, case_ids, session.get_bind().dialect), _CASES.c.next_action_at <= now
-        )
+        .join(_SCHEDULE, _SCHEDULE.c.case_id == _CASES.c.id)
+        .where(id_in(_SCHEDULE.c.case_id, case_ids, dialect), _SCHEDULE.c.next_action_at <= now)
         .order_by(_CASES.c.id)
     )
-    if is_postgres(session):
-        query = query.with_for_update(skip_locked=True)
-    return list(session.connection().execute(query))
+    if dialect.name == "postgresql":
+        query = query.with_for_update(of=_CASES, skip_locked=True)
+    return query
 
 
 def _applied_by_case(*, session: Session, case_ids: list[int]) -> dict[tuple[int, str], dict]:
@@ -143,8 +162,9 @@ def apply_batch(
     """Apply every due ladder step of these cases in the caller's transaction.
 
     Set-based whatever the batch size: four reads (the claimed cases, their applied steps,
-    their agencies with ancestors and heads, their officers) and four writes (steps, events,
-    outbox rows, one UPDATE of the cases).
+    their agencies with ancestors and heads, their officers) and at most six writes (steps,
+    events, outbox rows, the schedule's updates and deletes, and one UPDATE of the cases whose
+    level changed: none for reminders).
     """
     policy = policy or policy_for(session=session)
     cases = _claim(session=session, case_ids=case_ids, now=now)
@@ -169,6 +189,7 @@ def apply_batch(
     insert_rows(conn, EscalationStep.__table__, writes.steps)
     insert_rows(conn, CaseEvent.__table__, writes.events)
     notifications = enqueue_many(session=session, rows=writes.mails)
+    schedule.move(conn, writes.schedule)
     update_rows(conn, _CASES, writes.cases)
     return BatchResult(
         cases=len(cases), steps=len(writes.steps), notifications=notifications,

@@ -1,9 +1,9 @@
 """Prefect flow `escalation_sweep`: apply every due ladder step, in batches of cases.
 
 Why a flow: the sweep runs every few minutes, from APScheduler in `dondoc serve` or from a
-Prefect deployment on any number of workers. It selects due cases by the indexed
-`next_action_at`, and applies them 1,000 cases per task (one transaction each, retried); the
-logic lives in workflows/escalation/sweep.py and is tested without Prefect.
+Prefect deployment on any number of workers. It selects due cases from the schedule's index
+(`case_schedule.next_action_at`), and applies them 1,000 cases per task (one transaction
+each, retried); the logic lives in workflows/escalation/sweep.py and is tested without Prefect.
 
 Why 1,000: a batch costs a fixed handful of statements and a Prefect task run (about 10 ms of
 orchestration), so fewer, larger batches are cheaper, while a batch still commits in a few

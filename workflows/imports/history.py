@@ -42,6 +42,7 @@ class Planned:
     case: dict[str, Any]
     events: list[dict[str, Any]]
     steps: list[dict[str, Any]]
+    next_action_at: datetime | None  # the sweep's schedule (None: not looked at)
 
 
 def plan_case(
@@ -141,7 +142,9 @@ def plan_case(
         )  # fmt: skip
     )
     steps = _past_steps(case=case, ladder=ladder, now=now)
-    return Planned(case=_columns(case), events=events, steps=steps)
+    return Planned(
+        case=_columns(case), events=events, steps=steps, next_action_at=case.next_action_at
+    )
 
 
 def _due(*, case, policy, calendar: WorkingCalendar, cache: dict) -> datetime | None:

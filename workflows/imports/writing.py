@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from models import Agency, Case, CaseEvent, CodeCounter, EscalationStep
+from models import Agency, Case, CaseEvent, CaseSchedule, CodeCounter, EscalationStep
 from workflows.cases.intake import PREFIXES
 from workflows.deadlines import calendar as calendars
 from workflows.deadlines import dates as deadlines
@@ -101,13 +101,16 @@ def import_register(
         refs = [row.source_ref for row in batch]
         query = sa.select(Case.source_ref, Case.id).where(Case.source_ref.in_(refs))
         ids = dict(conn.execute(query).all())
-        events, steps = [], []
+        events, steps, schedule = [], [], []
         for row, plan in zip(batch, planned, strict=True):
             case_id = ids[row.source_ref]
             events += [{**event, "case_id": case_id} for event in plan.events]
             steps += [{**step, "case_id": case_id} for step in plan.steps]
+            if plan.next_action_at is not None:
+                schedule.append({"case_id": case_id, "next_action_at": plan.next_action_at})
         insert_rows(conn, CaseEvent.__table__, events)
         insert_rows(conn, EscalationStep.__table__, steps)
+        insert_rows(conn, CaseSchedule.__table__, schedule)
         report.imported += len(batch)
         if progress is not None:
             progress(len(batch))

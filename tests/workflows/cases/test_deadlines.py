@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 import yaml
+from sqlmodel import Session
 
 from core.errors import Invalid
 from models import Role
@@ -11,6 +12,7 @@ from tests.case_factories import act, at, make_case
 from tests.factories import make_agency, make_user
 from workflows.deadlines import dates as deadlines
 from workflows.deadlines import policies
+from workflows.escalation import schedule
 
 
 @pytest.fixture
@@ -132,7 +134,8 @@ def test_pause_across_holidays_moves_due_by_the_working_days_lost(engine, sessio
     # 30 working days from Mon 20/04/2026 (Giỗ Tổ observed 27/04, 30/04, 01/05 off): Thu 04/06.
     assert local_due(case) == date(2026, 6, 4)
     case = act(engine, case, "request_documents", officer, now=at("2026-04-28"), missing="Ảnh")
-    assert case.next_action_at is None  # a paused case is not swept
+    with Session(engine) as session:  # a paused case is not swept
+        assert schedule.next_action_at(session=session, case_id=case.id) is None
     case = act(engine, case, "documents_received", officer, now=at("2026-05-04"))
     # Paused Tue 28/04 - Mon 04/05: only 28 and 29/04 were working days: +2 = Mon 08/06.
     assert (case.paused_units, local_due(case)) == (2, date(2026, 6, 8))

@@ -10,7 +10,7 @@ from models import Case, CaseEvent, CaseStatus, EscalationStep, Notification, Ro
 from tests.case_rows import make_case
 from tests.factories import make_agency, make_head, make_user
 from workflows.deadlines import calendar
-from workflows.escalation import acknowledgement
+from workflows.escalation import acknowledgement, schedule
 from workflows.escalation import sweep as escalation
 from workflows.escalation.ladder import load_policy
 
@@ -63,10 +63,15 @@ def fresh(session, case) -> Case:
     return session.get(Case, case.id)
 
 
+def scheduled(session, case) -> datetime | None:
+    """When the sweep next looks at the case."""
+    return schedule.next_action_at(session=session, case_id=case.id)
+
+
 def test_each_step_fires_once_at_its_time(engine, session, tree, now):
     case = make_case(session, tree["ward"], due_at=DUE, now=now, assignee=tree["officer"])
     officer, ward_head = tree["officer"].email, tree["head_ward"].email
-    assert fresh(session, case).next_action_at == local(2026, 3, 5, 8, 0)
+    assert scheduled(session, case) == local(2026, 3, 5, 8, 0)
 
     assert sweep(engine, local(2026, 3, 4)).steps == 0
     assert sweep(engine, local(2026, 3, 5, 8, 30)).steps == 1
@@ -85,7 +90,7 @@ def test_each_step_fires_once_at_its_time(engine, session, tree, now):
     sweep(engine, local(2026, 3, 18))
     case = fresh(session, case)
     assert case.escalation_level == 3
-    assert case.next_action_at == local(2026, 4, 1, 8, 0)
+    assert scheduled(session, case) == local(2026, 4, 1, 8, 0)
     by_step = dict(mails(session, case))
     assert by_step["overdue_head"] == ward_head
     assert by_step["overdue_parent"] == tree["head_district"].email
@@ -147,7 +152,7 @@ def test_the_operators_own_day_off_moves_steps_and_holds_mail(engine, session, t
     calendar.set_day(session=session, day=date(2026, 3, 6), is_working=False, note="Nghỉ bù")
     session.commit()
     case = make_case(session, tree["ward"], due_at=DUE, now=now, assignee=tree["officer"])
-    assert fresh(session, case).next_action_at == local(2026, 3, 4, 8, 0)
+    assert scheduled(session, case) == local(2026, 3, 4, 8, 0)
     sweep(engine, local(2026, 3, 6, 10, 0))
     (row,) = session.exec(select(Notification).where(Notification.case_id == case.id)).all()
     assert row.next_attempt_at == local(2026, 3, 9, 7, 30)
@@ -162,7 +167,7 @@ def test_a_resolved_case_stops_escalating(engine, session, tree, now):
     session.commit()
     result = sweep(engine, local(2026, 3, 20))
     assert (result.cases, result.steps) == (1, 0)
-    assert fresh(session, case).next_action_at is None
+    assert scheduled(session, case) is None
     assert [s for s, _ in mails(session, case)] == ["reminder"]
 
 
@@ -174,7 +179,7 @@ def test_an_acknowledged_step_waits_for_its_grace_period(engine, session, tree, 
         acknowledgement.acknowledge(
             session=session, case=session.get(Case, case.id), actor=head, now=local(2026, 3, 11, 10)
         )
-    assert fresh(session, case).next_action_at == local(2026, 3, 18, 10, 0)
+    assert scheduled(session, case) == local(2026, 3, 18, 10, 0)
     assert sweep(engine, local(2026, 3, 17, 16)).steps == 0
     sweep(engine, local(2026, 3, 18, 11))
     steps = [s for s, _ in mails(session, case)]
@@ -245,6 +250,29 @@ def test_long_pending_flags_the_case_for_inspection(engine, session, tree, now):
     assert flagged.one().case_id == case.id
 
 
+def _case_row(engine, case) -> tuple:
+    """The case's stored row; on PostgreSQL with its version (xmin), which any write of the
+    row changes even when it writes the same values."""
+    columns = "xmin, *" if engine.dialect.name == "postgresql" else "*"
+    with engine.connect() as conn:
+        return tuple(
+            conn.exec_driver_sql(f"SELECT {columns} FROM cases WHERE id = {case.id}").one()
+        )
+
+
+def test_a_reminder_moves_the_schedule_and_leaves_the_case_row_alone(engine, session, tree, now):
+    """The sweep's reminders write `case_schedule`, not `cases` (whose every write costs an
+    entry in each of its indexes); a step that raises the level writes the case."""
+    case = make_case(session, tree["ward"], due_at=DUE, now=now, assignee=tree["officer"])
+    before = _case_row(engine, case)
+    assert sweep(engine, local(2026, 3, 5, 9)).steps == 1  # the reminder
+    assert _case_row(engine, case) == before
+    assert scheduled(session, case) == local(2026, 3, 10, 8, 0)  # due today, next
+    sweep(engine, local(2026, 3, 11, 9))  # due today, then the head's escalation
+    assert _case_row(engine, case) != before
+    assert fresh(session, case).escalation_level == 1
+
+
 def test_a_new_deadline_starts_a_new_ladder(engine, session, tree, now):
     case = make_case(session, tree["ward"], due_at=DUE, now=now, assignee=tree["officer"])
     sweep(engine, local(2026, 3, 5))
@@ -256,11 +284,11 @@ def test_a_new_deadline_starts_a_new_ladder(engine, session, tree, now):
     session.add(row)
     session.commit()
     row = fresh(session, case)
-    assert (row.escalation_level, row.next_action_at) == (0, local(2026, 3, 26, 8, 0))
+    assert (row.escalation_level, scheduled(session, row)) == (0, local(2026, 3, 26, 8, 0))
     sweep(engine, local(2026, 3, 26, 9))
     assert [s for s, _ in mails(session, case)].count("reminder") == 2
 
 
 def test_a_case_on_hold_is_not_looked_at(session, tree, now):
     case = make_case(session, tree["ward"], due_at=DUE, now=now, status=CaseStatus.on_hold)
-    assert fresh(session, case).next_action_at is None
+    assert scheduled(session, case) is None
