@@ -106,7 +106,7 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         if scheduler is not None:
-            scheduler.shutdown(wait=False)
+            scheduler.stop()
 
 
 def create_app() -> FastAPI:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from fastapi import HTTPException, Request, status
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -113,14 +113,6 @@ def hit(*, session: Session, rule: Rule, key: str, now: datetime) -> None:
             set_={"hits": ThrottleCounter.hits + 1},
         )
     )
-
-
-def prune(*, session: Session, now: datetime) -> int:
-    """Drop counters older than any rule's window (run by the sweep, or at will)."""
-    oldest = now - timedelta(hours=1)
-    return session.execute(
-        delete(ThrottleCounter).where(ThrottleCounter.window_start < oldest)
-    ).rowcount
 
 
 def refuse_if_over(*, session: Session, checks: list[tuple[Rule, str]], now: datetime) -> None:

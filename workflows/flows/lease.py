@@ -12,7 +12,7 @@ Instants come from each process's clock: the machines of one installation keep t
 sync (NTP); a skew of a few seconds shortens or lengthens one lease by as much.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +21,8 @@ from sqlmodel import Session
 from models.scheduler import SchedulerLease
 
 SCHEDULE = "embedded"
+# What a released lease expires at: long past, so any process's next try takes it.
+RELEASED = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def hold(*, session: Session, holder: str, now: datetime, ttl: timedelta) -> bool:
@@ -43,6 +45,19 @@ def hold(*, session: Session, holder: str, now: datetime, ttl: timedelta) -> boo
     except IntegrityError:
         return False
     return True
+
+
+def release(*, session: Session, holder: str) -> bool:
+    """Give the lease up (a clean shutdown), if `holder` has it: another process takes it at
+    its next try instead of when it would have expired. Whether it was held."""
+    row = SchedulerLease
+    return bool(
+        session.execute(
+            update(row)
+            .where(row.name == SCHEDULE, row.holder == holder)
+            .values(expires_at=RELEASED)
+        ).rowcount
+    )
 
 
 def claim_sweep(*, session: Session, holder: str, now: datetime, every: timedelta) -> bool:

@@ -2,12 +2,14 @@
 
 Every server process of `dondoc serve --workers N` starts one, and they share the schedule
 through a lease row (workflows/flows/lease.py): the process holding it sweeps every
-`DONDOC_SWEEP_INTERVAL_SECONDS`, fetches the agencies' feedback mailboxes as often and writes
-the morning digest; the others only try to take
-it, every third of an interval, so one of them carries on when the holder dies.
-Turned off with DONDOC_SCHEDULER_ENABLED=false when Prefect deployments take over.
+`DONDOC_SWEEP_INTERVAL_SECONDS`, fetches the agencies' feedback mailboxes as often, writes
+the morning digest and removes stale rows every hour (workflows/flows/housekeeping.py); the
+others only try to take it, every third of an interval, so one of them carries on when the
+holder dies. A process that stops cleanly gives the lease up, so another takes it at its
+next try. Turned off with DONDOC_SCHEDULER_ENABLED=false when Prefect deployments take over.
 """
 
+import logging
 import os
 import secrets
 import socket
@@ -17,12 +19,15 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.settings import Settings
 from models.db import session_scope
-from workflows.flows import edge, lease
+from workflows.flows import edge, housekeeping, lease
 
 JOB_DEFAULTS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 600}
+HOUSEKEEPING_EVERY_SECONDS = 3600
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,15 @@ def fetch_mail(schedule: Schedule) -> dict[str, int] | None:
     return run_fetch()
 
 
+def tidy_up(schedule: Schedule) -> int | None:
+    """Stale rows removed, every hour, in the process holding the lease; how many."""
+    now = datetime.now(UTC)
+    with session_scope(edge.engine()) as session:
+        if not lease.holds(session=session, holder=schedule.holder, now=now):
+            return None
+        return housekeeping.prune_throttle_counters(session=session, now=now)
+
+
 def register_jobs(scheduler: BackgroundScheduler, settings: Settings, schedule: Schedule) -> None:
     """Every job of the embedded scheduler, with fixed ids (re-registering replaces them)."""
     every_tick = IntervalTrigger(seconds=schedule.tick.total_seconds())
@@ -109,13 +123,57 @@ def register_jobs(scheduler: BackgroundScheduler, settings: Settings, schedule: 
     scheduler.add_job(digest_on_working_days, CronTrigger(hour=7, minute=30, timezone=settings.tz),
                       args=[schedule], id="daily-digest", name="daily digest for agency heads",
                       replace_existing=True, **JOB_DEFAULTS)  # fmt: skip
+    scheduler.add_job(tidy_up, IntervalTrigger(seconds=HOUSEKEEPING_EVERY_SECONDS),
+                      args=[schedule], id="housekeeping", name="stale rows removed",
+                      replace_existing=True, **JOB_DEFAULTS)  # fmt: skip
 
 
-def start_scheduler(settings: Settings) -> BackgroundScheduler | None:
+class QuietOverruns(logging.Filter):
+    """APScheduler warns on every tick that finds the job's previous run still going
+    (`max_instances=1`): while a long sweep runs, every third of an interval. That is the
+    schedule working as meant, not something for an operator; it is passed on at DEBUG and
+    every other record of the logger is left alone."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and "maximum number of running instances" in str(
+            record.msg
+        ):
+            log.debug(record.getMessage())
+            return False
+        return True
+
+
+def quiet_overruns(logger: logging.Logger) -> None:
+    """Install QuietOverruns on APScheduler's logger, once."""
+    if not any(isinstance(f, QuietOverruns) for f in logger.filters):
+        logger.addFilter(QuietOverruns())
+
+
+@dataclass
+class EmbeddedScheduler:
+    """The scheduler of this process and its part of the schedule."""
+
+    scheduler: BackgroundScheduler
+    schedule: Schedule
+
+    def stop(self) -> None:
+        """Stop the jobs (a run under way finishes in its thread) and give the lease up, so
+        another process takes the schedule at its next try, not when the lease expires."""
+        self.scheduler.shutdown(wait=False)
+        try:
+            with session_scope(edge.engine()) as session:
+                lease.release(session=session, holder=self.schedule.holder)
+        except SQLAlchemyError:  # the database is gone: the lease expires on its own
+            log.warning("the schedule's lease could not be released", exc_info=True)
+
+
+def start_scheduler(settings: Settings) -> EmbeddedScheduler | None:
     """A running scheduler with the jobs registered, or None when the setting turns it off."""
     if not settings.scheduler_enabled:
         return None
     scheduler = BackgroundScheduler(timezone=settings.tz)
-    register_jobs(scheduler, settings, Schedule.for_this_process(settings))
+    quiet_overruns(logging.getLogger("apscheduler.scheduler"))
+    schedule = Schedule.for_this_process(settings)
+    register_jobs(scheduler, settings, schedule)
     scheduler.start()
-    return scheduler
+    return EmbeddedScheduler(scheduler=scheduler, schedule=schedule)

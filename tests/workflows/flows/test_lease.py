@@ -53,3 +53,15 @@ def test_the_digest_runs_only_where_the_lease_is_held(engine, now):
         assert lease.holds(session=session, holder="a", now=now)
         assert not lease.holds(session=session, holder="b", now=now)
         assert not lease.holds(session=session, holder="a", now=now + TTL)
+
+
+def test_a_released_lease_is_taken_at_the_next_try(engine, session, now):
+    """A process that stops cleanly gives the lease up; nobody else can give it up for it."""
+    assert hold(engine, "a", now)
+    with session_scope(engine) as s:
+        assert not lease.release(session=s, holder="b")
+    assert not hold(engine, "b", now)
+    with session_scope(engine) as s:
+        assert lease.release(session=s, holder="a")
+    assert hold(engine, "b", now)  # at once, not 20 s later
+    assert not hold(engine, "a", now)

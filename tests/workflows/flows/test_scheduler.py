@@ -1,10 +1,23 @@
-"""The embedded scheduler: four jobs with fixed ids, and a setting that turns it off."""
+"""The embedded scheduler: five jobs with fixed ids, a setting that turns it off, a lease given
+up on a clean stop, and no warning for a job still running at its next tick."""
+
+import logging
+import threading
+import time
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from workflows.flows.scheduler import Schedule, register_jobs, start_scheduler
+from models.db import session_scope
+from workflows.flows import lease
+from workflows.flows.scheduler import (
+    Schedule,
+    quiet_overruns,
+    register_jobs,
+    start_scheduler,
+)
 
-JOBS = {"scheduler-lease", "escalation-sweep", "fetch-mailboxes", "daily-digest"}
+JOBS = {"scheduler-lease", "escalation-sweep", "fetch-mailboxes", "daily-digest", "housekeeping"}
 
 
 def test_jobs_are_registered_once_with_fixed_ids(settings):
@@ -23,6 +36,7 @@ def test_jobs_are_registered_once_with_fixed_ids(settings):
     )
     assert str(jobs["daily-digest"].trigger) == "cron[hour='7', minute='30']"
     assert str(jobs["daily-digest"].trigger.timezone) == "Asia/Ho_Chi_Minh"
+    assert jobs["housekeeping"].trigger.interval.total_seconds() == 3600
     for job in jobs.values():
         assert (job.max_instances, job.coalesce) == (1, True)
 
@@ -32,11 +46,52 @@ def test_the_setting_turns_the_scheduler_off(settings):
     assert start_scheduler(settings) is None
 
 
-def test_serve_starts_and_stops_the_scheduler(settings, monkeypatch):
+def test_serve_starts_the_scheduler_and_a_clean_stop_hands_the_lease_on(
+    settings, engine, monkeypatch
+):
     monkeypatch.setattr(settings, "scheduler_enabled", True)
-    scheduler = start_scheduler(settings)
+    embedded = start_scheduler(settings)
     try:
-        assert scheduler.running
-        assert {job.id for job in scheduler.get_jobs()} == JOBS
+        assert embedded.scheduler.running
+        assert {job.id for job in embedded.scheduler.get_jobs()} == JOBS
+        assert _held_within(engine, embedded.schedule.holder, seconds=10)  # taken at start
     finally:
-        scheduler.shutdown(wait=False)
+        embedded.stop()
+    assert not embedded.scheduler.running
+    # Another process takes the schedule at its very next try, not when the lease expires.
+    with session_scope(engine) as session:
+        now = datetime.now(UTC)
+        assert lease.hold(session=session, holder="other", now=now, ttl=embedded.schedule.ttl)
+
+
+def _held_within(engine, holder: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with session_scope(engine) as session:
+            if lease.holds(session=session, holder=holder, now=datetime.now(UTC)):
+                return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_job_still_running_at_its_next_tick_is_not_a_warning(caplog):
+    """A sweep longer than a tick made APScheduler warn at every tick; now DEBUG, and the
+    logger's other warnings still reach the log."""
+    apscheduler_log = logging.getLogger("apscheduler.scheduler")
+    quiet_overruns(apscheduler_log)
+    caplog.set_level(logging.DEBUG)
+    release = threading.Event()
+    scheduler = BackgroundScheduler()
+    scheduler.add_job(release.wait, "interval", seconds=0.05, max_instances=1, coalesce=True)
+    scheduler.start()
+    try:
+        time.sleep(0.6)  # the first run blocks; the ticks after it find it running
+    finally:
+        release.set()
+        scheduler.shutdown(wait=True)
+    apscheduler_log.warning("a job store is unreachable")
+    overruns = [r for r in caplog.records if "maximum number of running instances" in r.message]
+    assert overruns, "the overrunning job should have been noticed"
+    assert all(r.levelno == logging.DEBUG for r in overruns)
+    warnings = [r.message for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == ["a job store is unreachable"]
