@@ -340,6 +340,10 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
                 "ODT): its content was checked, not its name."
             ),
             "upload.too_large": _("The file is too large."),
+            "upload.disk_full": _(
+                "The server has no room left to store files: nothing was saved. Try again later "
+                "and tell the administrator."
+            ),
             "upload.no_file": _("Choose one file to upload."),
             "upload.no_kind": _("Choose the kind of the file."),
             "reorg.reroute_not_allowed": _(

@@ -170,7 +170,8 @@ def _raise_if_disk_full(request: Request, error: OSError) -> None:
         log.error("507 for %s %s: no room to store the upload: %s", request.method,
                   request.url.path, error)  # fmt: skip
         raise StorageFull(
-            "the server's disk is full: nothing was stored; try again later"
+            "the server's disk is full: nothing was stored; try again later",
+            code="upload.disk_full",
         ) from error
 
 

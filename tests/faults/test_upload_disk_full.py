@@ -16,6 +16,8 @@ from tests import attachment_files as files
 from tests.case_factories import make_case
 from tests.factories import auth, make_agency, make_user
 from tests.faults.full_disk import fill, small_filesystem
+from tests.web.conftest import with_csrf
+from tests.web.test_pages import sign_in
 
 NOW = datetime.now(UTC)
 
@@ -58,6 +60,18 @@ def test_an_upload_onto_a_full_disk(full_disk_client, session, engine, caplog):
     assert refused.status_code == 507, refused.text
     assert "disk is full" in refused.json()["detail"]
     assert "no room to store the upload" in caplog.text and "No space left" in caplog.text
+    assert session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
+    assert _leftovers(disk) == []
+
+    # The case's files page says it in the clerk's language (Vietnamese by default).
+    sign_in(client, clerk)
+    page = client.post(
+        f"/cases/{case.id}/attachments",
+        data=with_csrf(client, {"kind": "letter"}),
+        files={"file": ("don-khieu-nai.pdf", document, "application/pdf")},
+    )
+    assert page.status_code == 507
+    assert "Máy chủ đã hết chỗ lưu tệp: chưa có gì được lưu" in page.text
     assert session.scalar(sa.select(sa.func.count()).select_from(Attachment)) == 0
     assert _leftovers(disk) == []
 
