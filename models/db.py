@@ -48,12 +48,19 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's own lower() folds A-Z only: "ĐƠN" stayed "ĐƠN" and a search typed in
+        # capitals missed "Đơn". Python's folds every letter, as PostgreSQL's does.
+        dbapi_conn.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         options = conn.get_execution_options()
         if options.get("isolation_level") != "AUTOCOMMIT":
             conn.exec_driver_sql("BEGIN" if options.get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 READ_ONLY = "dondoc_read_only"
