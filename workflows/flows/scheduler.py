@@ -98,13 +98,13 @@ def fetch_mail(schedule: Schedule) -> dict[str, int] | None:
     return run_fetch()
 
 
-def tidy_up(schedule: Schedule) -> int | None:
-    """Stale rows removed, every hour, in the process holding the lease; how many."""
+def tidy_up(schedule: Schedule) -> dict[str, int] | None:
+    """Stale rows removed, every hour, in the process holding the lease; how many, by table."""
     now = datetime.now(UTC)
     with session_scope(edge.engine()) as session:
         if not lease.holds(session=session, holder=schedule.holder, now=now):
             return None
-        return housekeeping.prune_throttle_counters(session=session, now=now)
+        return housekeeping.tidy(session=session, now=now)
 
 
 def register_jobs(scheduler: BackgroundScheduler, settings: Settings, schedule: Schedule) -> None:

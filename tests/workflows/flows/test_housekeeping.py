@@ -1,12 +1,14 @@
-"""Stale rows removed by the scheduler's hourly housekeeping."""
+"""Stale rows removed by the scheduler's hourly housekeeping: old throttle counters, ended
+sessions."""
 
 from datetime import timedelta
 
 import sqlalchemy as sa
 
 from api import throttle
-from models import ThrottleCounter
-from workflows.flows.housekeeping import THROTTLE_KEPT, prune_throttle_counters
+from models import Role, ThrottleCounter, UserSession
+from tests.factories import make_agency, make_user
+from workflows.flows.housekeeping import THROTTLE_KEPT, prune_throttle_counters, tidy
 
 
 def test_old_throttle_counters_go_and_the_ones_a_rule_still_reads_stay(session, now):
@@ -27,3 +29,22 @@ def test_no_rule_reads_a_counter_older_than_what_is_kept():
     rules = [value for value in vars(throttle).values() if isinstance(value, throttle.Rule)]
     assert rules
     assert all(2 * rule.window <= THROTTLE_KEPT for rule in rules)
+
+
+def test_sessions_go_a_day_after_they_ended_or_expired(session, now):
+    user = make_user(session, Role.officer, make_agency(session, "UBND xã Tân Cương"))
+    hour, day = timedelta(hours=1), timedelta(days=1)
+    rows = {
+        "live": (now + 8 * hour, None),
+        "expired-an-hour-ago": (now - hour, None),
+        "expired-two-days-ago": (now - 2 * day, None),
+        "signed-out-two-days-ago": (now + 8 * hour, now - 2 * day),
+    }
+    for key, (expires_at, ended_at) in rows.items():
+        session.add(UserSession(id=key, user_id=user.id, csrf_token="t", created_at=now - 3 * day,
+                                expires_at=expires_at, ended_at=ended_at))  # fmt: skip
+    session.commit()
+    assert tidy(session=session, now=now) == {"throttle_counters": 0, "user_sessions": 2}
+    session.commit()
+    left = session.scalars(sa.select(UserSession.id).order_by(UserSession.id)).all()
+    assert left == ["expired-an-hour-ago", "live"]
