@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(title="db commands")
     db_commands.add_parser("upgrade", help="apply all migrations").set_defaults(handler=_upgrade)
+    db_commands.add_parser(
+        "tidy", help="remove stale rows (old throttle counters, ended sessions) once"
+    ).set_defaults(handler=_tidy)
     return parser
 
 
@@ -133,6 +136,17 @@ def _fetch_mail(_args) -> int:
         f"{total['failed']} could not be read (their errors: the dashboard's health panel)"
     )
     return 1 if total["failed"] else 0
+
+
+def _tidy(_args) -> int:
+    """What the embedded scheduler does every hour, for installations that turned it off."""
+    from models.db import engine_for, session_scope
+    from workflows.flows.housekeeping import tidy
+
+    with session_scope(engine_for(get_settings().database_url)) as session:
+        removed = tidy(session=session, now=datetime.now(UTC))
+    print(", ".join(f"{table}: {count} removed" for table, count in removed.items()))
+    return 0
 
 
 def _sweep(args) -> int:

@@ -287,3 +287,25 @@ def test_sweep_escalates_an_overdue_case_and_writes_its_mail(tmp_path, session, 
         timeout=120,
     )
     assert bad.returncode == 2 and "ISO" in bad.stderr
+
+
+def test_db_tidy_removes_what_no_rule_reads_any_more(tmp_path, session, database_url):
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from models import ThrottleCounter
+
+    now = datetime.now(UTC)
+    for key, age in (("old", timedelta(hours=3)), ("recent", timedelta(minutes=5))):
+        session.add(ThrottleCounter(rule="sign-in-client", key=key, hits=9,
+                                    window_start=now - age))  # fmt: skip
+    session.commit()
+    done = subprocess.run(
+        _dondoc("db", "tidy"), env=_env(tmp_path, database_url), capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "throttle_counters: 1 removed" in done.stdout
+    session.expire_all()
+    assert session.scalars(sa.select(ThrottleCounter.key)).all() == ["recent"]
