@@ -25,6 +25,7 @@ from workflows.deadlines import dates as deadlines
 from workflows.deadlines import policies as policy_data
 from workflows.deadlines import promised
 from workflows.deadlines.policies import Policy, PolicySet
+from workflows.escalation import schedule
 from workflows.escalation import sweep as escalation
 from workflows.escalation.ladder import Policy as EscalationPolicy
 from workflows.org import agencies
@@ -311,9 +312,13 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
         case.status = ctx.target
     ladder = escalation.policy_for(session=ctx.session, calendar=ctx.calendar)
     settle(case=case, policy=ctx.policy, ladder=ladder, now=ctx.now)
+    # The level goes out with the case's own UPDATE; its schedule row needs the case's id.
+    next_action_at = escalation.next_action(
+        session=ctx.session, case=case, now=ctx.now, policy=ladder
+    )
     ctx.session.add(case)
     ctx.session.flush()  # a new case is inserted whole here, and gets the id its event needs
-    escalation.reschedule(session=ctx.session, case=case, now=ctx.now, policy=ladder)
+    schedule.write(session=ctx.session, case_id=case.id, at=next_action_at)
     data = {**data, **ctx.data, "due_at": case.due_at.isoformat() if case.due_at else None}
     ctx.session.add(
         CaseEvent(
@@ -335,7 +340,7 @@ def _record(ctx: e.Context, *, action: str, data: dict[str, Any]) -> None:
 
 def settle(*, case: Case, policy: Policy, ladder: EscalationPolicy, now: datetime) -> None:
     """After any change: the deadline in force and the promised date (the sweep's schedule is
-    written once the case has its id: escalation.reschedule). Reads nothing."""
+    written once the case has its id: _record). Reads nothing."""
     case.due_at = deadlines.due_for(case=case, policy=policy, calendar=ladder.calendar)
     case.promised_at = promised.promised_for(case=case, policy=policy, calendar=ladder.calendar)
     case.updated_at = now
