@@ -108,6 +108,7 @@ def test_a_deployed_sweep_runs_on_a_process_worker(settings, engine, session, no
             "deliver-notifications",
             "daily-digest",
             "fetch-mailboxes",
+            "housekeeping",
         ):
             assert name in deployed
         worker = subprocess.Popen(

@@ -22,6 +22,7 @@ def test_every_entrypoint_imports_as_a_flow():
         "deliver-notifications",
         "daily-digest",
         "fetch-mailboxes",
+        "housekeeping",
     }
     for deployment in deployments:
         path, name = deployment["entrypoint"].split(":")

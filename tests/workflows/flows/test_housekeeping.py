@@ -1,5 +1,6 @@
-"""Stale rows removed by the scheduler's hourly housekeeping: old throttle counters, ended
-sessions."""
+"""Stale rows removed by the hourly housekeeping: old throttle counters, ended sessions; by
+the embedded scheduler, or by the `housekeeping` flow on the real Prefect engine (the
+deployment of prefect.yaml in scale-out)."""
 
 from datetime import timedelta
 
@@ -8,7 +9,12 @@ import sqlalchemy as sa
 from api import throttle
 from models import Role, ThrottleCounter, UserSession
 from tests.factories import make_agency, make_user
-from workflows.flows.housekeeping import THROTTLE_KEPT, prune_throttle_counters, tidy
+from workflows.flows.housekeeping import (
+    THROTTLE_KEPT,
+    housekeeping,
+    prune_throttle_counters,
+    tidy,
+)
 
 
 def test_old_throttle_counters_go_and_the_ones_a_rule_still_reads_stay(session, now):
@@ -48,3 +54,18 @@ def test_sessions_go_a_day_after_they_ended_or_expired(session, now):
     session.commit()
     left = session.scalars(sa.select(UserSession.id).order_by(UserSession.id)).all()
     assert left == ["expired-an-hour-ago", "live"]
+
+
+def test_the_flow_removes_stale_rows_once(settings, engine, session, now):
+    user = make_user(session, Role.clerk, make_agency(session, "UBND xã Phúc Trìu"))
+    day = timedelta(days=1)
+    session.add(UserSession(id="old", user_id=user.id, csrf_token="t", created_at=now - 9 * day,
+                            expires_at=now - 8 * day))  # fmt: skip
+    session.add(UserSession(id="live", user_id=user.id, csrf_token="t", created_at=now,
+                            expires_at=now + day))  # fmt: skip
+    session.add(ThrottleCounter(rule="lookup-client", key="k", hits=1,
+                                window_start=now - timedelta(hours=3)))  # fmt: skip
+    session.commit()
+    assert housekeeping(as_of=now) == {"throttle_counters": 1, "user_sessions": 1}
+    assert housekeeping(as_of=now) == {"throttle_counters": 0, "user_sessions": 0}
+    assert session.scalars(sa.select(UserSession.id)).all() == ["live"]
