@@ -6,10 +6,11 @@
 Each database gets a fresh scratch copy (a SQLite file in /tmp, or a new PostgreSQL schema)
 with the generated country and `--preload` cases; then, each under its own uvicorn on
 127.0.0.1 with `--workers` server processes (default: the number of CPUs, as `dondoc serve`),
-first the bare endpoint (bench/bare_app.py) and then the real app take the load: the ceiling
-and the app with the same process count, in the same run. Prints throughput, p50/p99, the
-ratio real/bare and the servers' peak RSS (all processes); writes
-bench/results/intake-<db>.json with the worker count.
+first the bare endpoint (bench/bare_app.py), then the floor (the same app's endpoint making
+intake's database round trips with none of its code) and then the real app take the load:
+the ceiling, the floor and the app with the same process count, in the same run. Prints
+throughput, p50/p99, the ratios real/bare and real/floor, the servers' CPU per request and
+peak RSS (all processes); writes bench/results/intake-<db>.json with the worker count.
 """
 
 import argparse
@@ -19,10 +20,13 @@ import os
 import random
 import sys
 import uuid
+from datetime import UTC, datetime
 
 import httpx
 import sqlalchemy as sa
+from sqlmodel import Session, select
 
+from api import security
 from bench.common import (
     scratch_database,
     served,
@@ -35,6 +39,7 @@ from bench.generate import BENCH_PASSWORD, generate
 from bench.load import run_load
 from bench.names import person_name
 from migrations import upgrade
+from models import User
 from models.db import make_engine
 
 TARGETS = {"ratio": 0.60, "cases_per_s": 770, "p99_ms": 100}  # PostgreSQL, 50 clients
@@ -86,18 +91,51 @@ def sign_in(base: str, usernames: list[str]) -> list[str]:
     return tokens
 
 
+def floor_tokens(url: str, usernames: list[str], secret: str) -> list[str]:
+    """Signed-in tokens for the floor endpoint (bench/bare_app.py), made as signing in makes
+    them (a session row each), for a server started with `secret`."""
+    engine = make_engine(url)
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        users = session.exec(select(User).where(User.username.in_(usernames))).all()
+        by_name = {user.username: user for user in users}
+        tokens = [
+            security.issue(session=session, user=by_name[name], secret=secret, now=now, minutes=600)
+            for name in usernames
+        ]
+        session.commit()
+    engine.dispose()
+    return tokens
+
+
+def floor_request(bodies: list[dict], clerks: list, tokens: list[str], sent: dict):
+    """The floor's requests: intake's bodies and headers, sent to /bare/floor."""
+
+    def request(client: int, i: int):
+        sent["floor"] += 1
+        body = dict(bodies[i % len(bodies)], agency_id=clerks[client % len(clerks)][0])
+        headers = {"Authorization": f"Bearer {tokens[client % len(tokens)]}",
+                   "Idempotency-Key": uuid.uuid4().hex}  # fmt: skip
+        return "POST", "/bare/floor", {"json": body, "headers": headers}
+
+    return request
+
+
 def measure(url: str, clients: int, duration: float, warmup: float, workers: int) -> dict:
     clerks = commune_clerks(url, clients)
     rng = random.Random(8)
     bodies = [case_body(rng, clerks[n % len(clerks)][0]) for n in range(2000)]
 
-    sent = {"bare": 0, "intake": 0}  # every request, warm-up included, for CPU per request
+    # every request, warm-up included, for CPU per request
+    sent = {"bare": 0, "floor": 0, "intake": 0}
 
     def bare_request(c: int, i: int):
         sent["bare"] += 1
         return "POST", "/bare/cases", {"json": bodies[i % len(bodies)]}
 
-    with served("bench.bare_app:app", url, workers) as (base, proc):
+    secret = "bench-" + uuid.uuid4().hex
+    usernames = [username for _, username in clerks]
+    with served("bench.bare_app:app", url, workers, DONDOC_SECRET_KEY=secret) as (base, proc):
         cpu = tree_cpu_seconds(proc.pid)
         bare = asyncio.run(
             run_load(
@@ -110,6 +148,13 @@ def measure(url: str, clients: int, duration: float, warmup: float, workers: int
         )
         bare_cpu_ms = (tree_cpu_seconds(proc.pid) - cpu) * 1000 / sent["bare"]
         bare_rss = tree_peak_rss_mb(proc.pid)
+        # The same round trips as intake with none of its code (bench/bare_app.py).
+        floor_load = floor_request(bodies, clerks, floor_tokens(url, usernames, secret), sent)
+        cpu = tree_cpu_seconds(proc.pid)
+        floor = asyncio.run(
+            run_load(floor_load, base_url=base, clients=clients, duration=duration, warmup=warmup)
+        )
+        floor_cpu_ms = (tree_cpu_seconds(proc.pid) - cpu) * 1000 / sent["floor"]
         # How fast the load generator itself can go (a GET that touches nothing).
         client_ceiling = asyncio.run(
             run_load(
@@ -161,6 +206,11 @@ def measure(url: str, clients: int, duration: float, warmup: float, workers: int
             "server_peak_rss_mb": bare_rss,
         },
         "client_ceiling_get": client_ceiling.summary(),
+        "floor_same_round_trips": {
+            **floor.summary(),
+            "server_cpu_ms_per_request": round(floor_cpu_ms, 2),
+            "ratio_vs_bare": round(floor.ok / floor.seconds / (bare.ok / bare.seconds), 3),
+        },
     }
     if real is None:
         out["intake"] = {"unavailable": missing, "server_peak_rss_mb": real_rss}
@@ -173,6 +223,7 @@ def measure(url: str, clients: int, duration: float, warmup: float, workers: int
     out["load_average"] = [round(x, 2) for x in os.getloadavg()]  # at the end of the run
     ratio = real.ok / real.seconds / (bare.ok / bare.seconds)
     out["ratio_vs_bare"] = round(ratio, 3)
+    out["ratio_vs_floor"] = round(real.ok / real.seconds / (floor.ok / floor.seconds), 3)
     out["targets"] = TARGETS
     summary = out["intake"]
     out["meets_targets"] = {

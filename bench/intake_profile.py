@@ -1,5 +1,6 @@
-"""Where intake's CPU goes: the server's CPU per request, intake against the bare insert,
-one process each, and (with --py-spy) a sampled profile of the intake server.
+"""Where intake's CPU goes: the server's CPU per request, intake against the bare insert and
+the floor (intake's round trips with none of its code, bench/bare_app.py), one process
+each, and (with --py-spy) a sampled profile of the intake server.
 
     python -m bench.intake_profile --db postgresql [--clients 1 --duration 15 --py-spy DIR]
 
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from bench.common import scratch_database, served, short_url, write_result
 from bench.generate import generate
-from bench.intake import case_body, commune_clerks, sign_in
+from bench.intake import case_body, commune_clerks, floor_request, floor_tokens, sign_in
 from bench.load import run_load
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -86,7 +87,9 @@ def run(url: str, clients: int, duration: float, py_spy: Path | None) -> dict:
     bodies = [case_body(rng, clerks[n % len(clerks)][0]) for n in range(2000)]
     out: dict = {"database": short_url(url), "clients": clients}
 
-    with served("bench.bare_app:app", url, 1) as (base, proc):
+    secret = "bench-" + uuid.uuid4().hex
+    usernames = [username for _, username in clerks]
+    with served("bench.bare_app:app", url, 1, DONDOC_SECRET_KEY=secret) as (base, proc):
         count = {"n": 0}
 
         def bare(c, i):
@@ -97,9 +100,15 @@ def run(url: str, clients: int, duration: float, py_spy: Path | None) -> dict:
             proc.pid, run_load(bare, base_url=base, clients=clients, duration=duration, warmup=2)
         )
         out["bare"] = {**summary, "cpu_ms_per_request": round(spent * 1000 / count["n"], 2)}
+        sent = {"floor": 0}
+        load = floor_request(bodies, clerks, floor_tokens(url, usernames, secret), sent)
+        summary, spent = measured(
+            proc.pid, run_load(load, base_url=base, clients=clients, duration=duration, warmup=2)
+        )
+        out["floor"] = {**summary, "cpu_ms_per_request": round(spent * 1000 / sent["floor"], 2)}
 
     with served("api.main:app", url, 1) as (base, proc):
-        tokens = sign_in(base, [username for _, username in clerks])
+        tokens = sign_in(base, usernames)
         count = {"n": 0}
 
         def real(c, i):
@@ -128,6 +137,9 @@ def run(url: str, clients: int, duration: float, py_spy: Path | None) -> dict:
             out["py_spy"] = {"file": str(target), "shares": shares(target)}
     out["cpu_ratio"] = round(
         out["intake"]["cpu_ms_per_request"] / out["bare"]["cpu_ms_per_request"], 2
+    )
+    out["cpu_ratio_floor"] = round(
+        out["floor"]["cpu_ms_per_request"] / out["bare"]["cpu_ms_per_request"], 2
     )
     out["load_average"] = os.getloadavg()
     return out
