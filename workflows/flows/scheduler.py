@@ -13,7 +13,8 @@ import logging
 import os
 import secrets
 import socket
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -36,6 +37,10 @@ class Schedule:
 
     holder: str  # host:pid:token, unique per process
     interval: timedelta  # between two sweeps, whichever process runs them
+    # Set by a clean stop: a renewal already handed to a thread must not take the lease
+    # back after it was given up. Renewals and the stop take `renewing` in turn.
+    stopping: threading.Event = field(default_factory=threading.Event, compare=False)
+    renewing: threading.Lock = field(default_factory=threading.Lock, compare=False)
 
     @property
     def tick(self) -> timedelta:
@@ -55,10 +60,14 @@ class Schedule:
 
 
 def renew_lease(schedule: Schedule) -> bool:
-    with session_scope(edge.engine()) as session:
-        return lease.hold(
-            session=session, holder=schedule.holder, now=datetime.now(UTC), ttl=schedule.ttl
-        )
+    """Take or renew the lease; never once this process has begun to stop."""
+    with schedule.renewing:
+        if schedule.stopping.is_set():
+            return False
+        with session_scope(edge.engine()) as session:
+            return lease.hold(
+                session=session, holder=schedule.holder, now=datetime.now(UTC), ttl=schedule.ttl
+            )
 
 
 def sweep_and_deliver(schedule: Schedule) -> str | None:
@@ -158,7 +167,10 @@ class EmbeddedScheduler:
 
     def stop(self) -> None:
         """Stop the jobs (a run under way finishes in its thread) and give the lease up, so
-        another process takes the schedule at its next try, not when the lease expires."""
+        another process takes the schedule at its next try, not when the lease expires.
+        A renewal under way is waited for; one that starts later takes nothing."""
+        with self.schedule.renewing:
+            self.schedule.stopping.set()
         self.scheduler.shutdown(wait=False)
         try:
             with session_scope(edge.engine()) as session:

@@ -1,5 +1,6 @@
 """The embedded scheduler: five jobs with fixed ids, a setting that turns it off, a lease given
-up on a clean stop, and no warning for a job still running at its next tick."""
+up on a clean stop (and not taken back by a late renewal), and no warning for a job still
+running at its next tick."""
 
 import logging
 import threading
@@ -14,6 +15,7 @@ from workflows.flows.scheduler import (
     Schedule,
     quiet_overruns,
     register_jobs,
+    renew_lease,
     start_scheduler,
 )
 
@@ -61,6 +63,23 @@ def test_serve_starts_the_scheduler_and_a_clean_stop_hands_the_lease_on(
     # Another process takes the schedule at its very next try, not when the lease expires.
     with session_scope(engine) as session:
         now = datetime.now(UTC)
+        assert lease.hold(session=session, holder="other", now=now, ttl=embedded.schedule.ttl)
+
+
+def test_a_renewal_that_runs_after_the_stop_does_not_take_the_lease_back(
+    settings, engine, monkeypatch
+):
+    monkeypatch.setattr(settings, "scheduler_enabled", True)
+    embedded = start_scheduler(settings)
+    try:
+        assert _held_within(engine, embedded.schedule.holder, seconds=10)
+    finally:
+        embedded.stop()
+    # A renewal APScheduler handed to a worker thread just before the shutdown runs late.
+    assert renew_lease(embedded.schedule) is False
+    with session_scope(engine) as session:
+        now = datetime.now(UTC)
+        assert not lease.holds(session=session, holder=embedded.schedule.holder, now=now)
         assert lease.hold(session=session, holder="other", now=now, ttl=embedded.schedule.ttl)
 
 
