@@ -76,9 +76,6 @@ def _unauthorized(detail: str = "not signed in") -> HTTPException:
     )
 
 
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
 def get_signed_in(
     request: Request,
     session: SessionDep,
