@@ -1,4 +1,5 @@
-"""Reports: latency of GET /api/v1/reports/summary and the head's dashboard over many cases.
+"""Reports: latency of GET /api/v1/reports/summary and the head's dashboard over many cases,
+and of the pages a head opens most beside them (the queue, a case's page).
 
     python -m bench.reports --database-url URL      # a database made by bench.generate
     python -m bench.reports --db postgresql --cases 1000000   # generate into a scratch copy
@@ -34,7 +35,7 @@ TARGET_P99_MS = 300  # summary over 1,000,000 cases, PostgreSQL
 
 def who(url: str) -> dict[str, str]:
     """The people whose views are measured: the admin (whole country), a province head,
-    a commune head."""
+    a commune head, and the head of an agency with an accepted case (its page)."""
     engine = make_engine(url)
     with engine.connect() as conn:
         province = conn.execute(
@@ -44,9 +45,17 @@ def who(url: str) -> dict[str, str]:
             sa.text("SELECT id FROM agencies WHERE name LIKE 'UBND x%' ORDER BY id LIMIT 1")
         ).scalar_one()
         cases = conn.execute(sa.text("SELECT count(*) FROM cases")).scalar_one()
+        # An accepted case (its page offers the assign and transfer forms) and its agency's head.
+        case = conn.execute(
+            sa.text("SELECT c.id, u.username FROM cases c JOIN users u "
+                    "ON u.agency_id = c.agency_id AND u.username = 'head.' || c.agency_id "
+                    "WHERE c.status = 'accepted' ORDER BY c.id LIMIT 1")
+        ).first()  # fmt: skip
     engine.dispose()
     return {"admin": "admin", "province_head": f"head.{province}",
-            "commune_head": f"head.{commune}", "cases": cases}  # fmt: skip
+            "commune_head": f"head.{commune}", "cases": cases,
+            "case_id": case[0] if case else None,
+            "case_head": case[1] if case else None}  # fmt: skip
 
 
 def timed(http: httpx.Client, path: str, token: str, n: int, warmup: int = 2) -> dict:
@@ -90,7 +99,10 @@ def measure(url: str, n: int) -> dict:
         "dashboard_admin": ("admin", "/dashboard"),
         "dashboard_province_head": ("province_head", "/dashboard"),
         "dashboard_commune_head": ("commune_head", "/dashboard"),
+        "queue_commune_head": ("commune_head", "/queue"),
     }
+    if people["case_id"] is not None:  # an accepted case offers the transfer and assign forms
+        probes["case_page_head"] = ("case_head", f"/cases/{people['case_id']}")
     out: dict = {"database": short_url(url), "cases": people["cases"], "requests_each": n,
                  "load_average_before": [round(x, 2) for x in os.getloadavg()]}  # fmt: skip
     with (
@@ -98,7 +110,9 @@ def measure(url: str, n: int) -> dict:
         httpx.Client(base_url=base, timeout=120) as http,
     ):
         tokens = {}
-        for role in ("admin", "province_head", "commune_head"):
+        for role in ("admin", "province_head", "commune_head", "case_head"):
+            if people[role] is None:
+                continue
             response = http.post(
                 "/api/v1/auth/token", data={"username": people[role], "password": BENCH_PASSWORD}
             )

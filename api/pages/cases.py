@@ -26,6 +26,7 @@ from models.base import Id
 from workflows.cases import access, confidentiality, lifecycle, notices, search
 from workflows.deadlines import explanation, overdue
 from workflows.deadlines import policies as policy_data
+from workflows.org import agencies
 from workflows.reports import summary as reports
 from workflows.reports import tiles
 
@@ -95,7 +96,8 @@ def queue(
             session=session, agency_ids=scope, tile=due, now=now, limit=QUEUE_LIMIT
         )
     escalated = [] if due else acknowledgement.awaiting(session=session, user=user, now=now)
-    names = {a.id: a.name for a in session.exec(select(Agency))}
+    listed = [c.agency_id for c in rows + escalated] + [agency_id]
+    names = agencies.names(session=session, agency_ids=listed)
     scope = access.visible_agency_ids(session=session, user=user)
     reach = None if scope is None else set(scope)
     items = [
@@ -139,15 +141,26 @@ def _case_context(session, case: Case, user: User, now: datetime, lang: str) -> 
     )
     timeline = [("event", e.at, e) for e in events] + [("mail", m.created_at, m) for m in mails]
     timeline.sort(key=lambda item: item[1])
-    people = {u.id: u for u in session.exec(select(User).where(User.agency_id.is_not(None)))}
-    actor_ids = {e.actor_id for e in events if e.actor_id} - set(people)
-    for actor in session.exec(select(User).where(User.id.in_(actor_ids or [-1]))):
-        people[actor.id] = actor
-    officers = [
-        u
-        for u in people.values()
-        if u.agency_id == case.agency_id and u.role in (Role.officer, Role.head) and u.is_active
+    # The people the page names: the agency's active officers and heads (whom the case may be
+    # assigned to), the assignee and the timeline's actors; not every user of the country.
+    officers = list(
+        session.exec(
+            select(User).where(
+                User.agency_id == case.agency_id,
+                User.role.in_((Role.officer, Role.head)),
+                User.is_active,
+            )
+        )
+    )
+    people = {u.id: u for u in officers}
+    named = ({e.actor_id for e in events} | {case.assignee_id}) - set(people) - {None}
+    if named:
+        people.update({u.id: u for u in session.exec(select(User).where(User.id.in_(named)))})
+    actions = [
+        (a, action_fields(case, a))
+        for a in lifecycle.available_actions(session=session, case=case, actor=user, now=now)
     ]
+    transfer_offered = any(kind == "agency" for _, fields in actions for _, kind, _ in fields)
     return {
         "case": case,
         "agency": session.get(Agency, case.agency_id),
@@ -158,10 +171,7 @@ def _case_context(session, case: Case, user: User, now: datetime, lang: str) -> 
             session=session, case=case, now=now, lang=lang, gettext=i18n.translations(lang).gettext
         ),
         "urgency": overdue.urgency(case=case, now=now),
-        "actions": [
-            (a, action_fields(case, a))
-            for a in lifecycle.available_actions(session=session, case=case, actor=user, now=now)
-        ],
+        "actions": actions,
         # What a person looks for and is told why it is not offered (the rule's words).
         "refused": [
             (a, label(lang, "error", exc.code) if exc.code else exc.detail)
@@ -176,8 +186,15 @@ def _case_context(session, case: Case, user: User, now: datetime, lang: str) -> 
             (n, notices.is_overdue(n, now))
             for n in notices.for_case(session=session, case_id=case.id)
         ],
-        "agencies": list(
-            session.exec(select(Agency).where(Agency.dissolved_at.is_(None)).order_by(Agency.name))
+        # Where a case may be transferred to, read only when the transfer form is offered.
+        "agencies": (
+            session.execute(
+                select(Agency.id, Agency.name)
+                .where(Agency.dissolved_at.is_(None))
+                .order_by(Agency.name)
+            ).all()
+            if transfer_offered
+            else []
         ),
         "officers": sorted(officers, key=lambda u: u.full_name),
         **_extension_choices(case),

@@ -3,16 +3,16 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlmodel import select
 
 from api.deps import Now, SessionDep
 from api.pages import forms
 from api.pages.web import error_text, page_roles, render
 from core.errors import DomainError
-from models import Agency, User
+from models import User
 from models.citizen_id import last_digits
 from workflows.cases import confidentiality
 from workflows.citizens.history import DESK_ROLES, citizen_history
+from workflows.org import agencies
 
 router = APIRouter(include_in_schema=False)
 DeskUser = Annotated[User, Depends(page_roles(*DESK_ROLES))]
@@ -69,7 +69,7 @@ def history_page(
                 failed = forms.refused_fields(
                     "citizens", {where[exc.code]: error}, status=status, message=error
                 )
-    names = {a.id: a.name for a in session.exec(select(Agency))} if cases else {}
+    names = agencies.names(session=session, agency_ids=[c.agency_id for c in cases])
     context = {
         "x": _texts(request), "cases": cases, "error": error, "phone": phone,
         "id_number": id_number, "agency_names": names, "last_digits": last_digits,

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import func, select
 
 from models import Case, CaseEvent, Role
-from tests.case_factories import make_case
+from tests.case_factories import act, make_case
 from tests.factories import make_agency, make_head, make_user
 from tests.web.conftest import carry_csrf
 from tests.web.test_pages import sign_in
@@ -146,3 +146,34 @@ def test_buttons_are_what_the_lifecycle_offers(client, engine, session, agency, 
     head = make_head(session, make_agency(session, "UBND xã Linh Sơn"))
     sign_in(client, head)
     assert client.get(f"/cases/{complaint.id}").status_code == 404
+
+
+def test_the_page_names_its_people_and_offers_the_agencys_officers(
+    client, engine, session, agency, officer
+):
+    """After a transfer, the timeline still names the first agency's officer; the assignment
+    list holds only the new agency's active officers and heads; the transfer list every other
+    agency that is not dissolved."""
+    now = datetime.now(UTC)
+    other = make_agency(session, "UBND xã Linh Sơn")
+    head = make_head(session, other, full_name="Trần Văn Bình")
+    colleague = make_user(session, Role.officer, other, full_name="Ngô Thị Lan")
+    gone = make_user(session, Role.officer, other, full_name="Đỗ Văn Nghỉ")
+    gone.is_active = False
+    session.add(gone)
+    session.commit()
+    make_user(session, Role.clerk, other, full_name="Phạm Thu Văn Thư")
+    third = make_agency(session, "UBND xã Quyết Thắng")
+    case = make_case(engine, officer, agency, now=now)
+    case = act(engine, case, "transfer", officer, now=now, agency_id=other.id, reason="Thẩm quyền")
+    sign_in(client, head)
+    page = client.get(f"/cases/{case.id}").text
+    assert "Lê Thị Hoa" in page  # the officer who transferred it, of the first agency
+    assign = page.split('name="assignee_id"')[1].split("</select>")[0]
+    assert "Trần Văn Bình" in assign and "Ngô Thị Lan" in assign
+    assert "Đỗ Văn Nghỉ" not in assign and "Phạm Thu Văn Thư" not in assign
+    assert "Lê Thị Hoa" not in assign
+    transfer = page.split('name="agency_id"')[1].split("</select>")[0]
+    assert f'value="{third.id}"' in transfer and f'value="{agency.id}"' in transfer
+    assert f'value="{other.id}"' not in transfer  # not to itself
+    assert colleague.full_name not in transfer

@@ -12,6 +12,16 @@ def list_all(*, session: Session) -> list[Agency]:
     return list(session.scalars(select(Agency).order_by(Agency.id)))
 
 
+def names(*, session: Session, agency_ids) -> dict[int, str]:
+    """The names of the given agencies, by id: for pages listing cases, which name only the
+    agencies of their rows (every agency as an ORM object took 20-250 ms at 3,763)."""
+    wanted = sorted({agency_id for agency_id in agency_ids if agency_id is not None})
+    if not wanted:
+        return {}
+    rows = session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(wanted)))
+    return dict(rows.all())
+
+
 def get(*, session: Session, agency_id: int) -> Agency:
     agency = session.get(Agency, agency_id)
     if agency is None:
