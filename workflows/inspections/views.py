@@ -125,7 +125,8 @@ def responsible_choices(
     """For each agency: its active heads and officers and those of its parents, grouped by
     agency (nearest first, head first within one) — whom a directive on one of its cases
     may go to: exactly whom workflows.inspections.service.conclude accepts."""
-    tree = {a.id: a for a in session.scalars(select(Agency))}
+    # (id, parent, name) rows: the chains need no ORM object of every agency of the country.
+    tree = {a.id: a for a in session.execute(select(Agency.id, Agency.parent_id, Agency.name))}
     chains: dict[int, list[int]] = {}
     for agency_id in set(agency_ids):
         chain, current = [], agency_id
