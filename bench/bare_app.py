@@ -17,6 +17,7 @@ import jwt
 from fastapi import Body, FastAPI, Header, HTTPException
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from api.deps import SessionDep
 from core.settings import get_settings
@@ -50,18 +51,19 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@app.post("/bare/cases", status_code=201)
-def bare_insert(session: SessionDep, body: dict[str, Any] = Body(...)) -> dict[str, int]:
+def _insert(session: Session, body: dict[str, Any]) -> dict[str, int]:
+    """The one row both endpoints write, and the commit."""
     row = session.execute(
         text("INSERT INTO bench_bare (title, body, created_at) VALUES (:t, :b, :c) RETURNING id"),
-        {
-            "t": str(body.get("title", ""))[:500],
-            "b": str(body),
-            "c": datetime.now(UTC).isoformat(),
-        },  # fmt: skip
+        {"t": str(body.get("title", ""))[:500], "b": str(body), "c": datetime.now(UTC).isoformat()},
     ).scalar_one()
     session.commit()
     return {"id": row}
+
+
+@app.post("/bare/cases", status_code=201)
+def bare_insert(session: SessionDep, body: dict[str, Any] = Body(...)) -> dict[str, int]:
+    return _insert(session, body)
 
 
 _SIGNED_IN = text(
@@ -107,13 +109,4 @@ def floor_insert(
         "id_number": citizen.get("id_number"),
     }
     session.execute(_CANDIDATES, params).all()
-    row = session.execute(
-        text("INSERT INTO bench_bare (title, body, created_at) VALUES (:t, :b, :c) RETURNING id"),
-        {
-            "t": str(body.get("title", ""))[:500],
-            "b": str(body),
-            "c": datetime.now(UTC).isoformat(),
-        },  # fmt: skip
-    ).scalar_one()
-    session.commit()
-    return {"id": row}
+    return _insert(session, body)

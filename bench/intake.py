@@ -108,15 +108,17 @@ def floor_tokens(url: str, usernames: list[str], secret: str) -> list[str]:
     return tokens
 
 
-def floor_request(bodies: list[dict], clerks: list, tokens: list[str], sent: dict):
-    """The floor's requests: intake's bodies and headers, sent to /bare/floor."""
+def signed_posts(path: str, counter: str, bodies: list[dict], clerks: list, tokens: list[str],
+                 sent: dict):  # fmt: skip
+    """Intake's requests to `path`: each client posts a body for its own commune with its
+    clerk's token and a fresh Idempotency-Key; every request is counted in sent[counter]."""
 
     def request(client: int, i: int):
-        sent["floor"] += 1
+        sent[counter] += 1
         body = dict(bodies[i % len(bodies)], agency_id=clerks[client % len(clerks)][0])
         headers = {"Authorization": f"Bearer {tokens[client % len(tokens)]}",
                    "Idempotency-Key": uuid.uuid4().hex}  # fmt: skip
-        return "POST", "/bare/floor", {"json": body, "headers": headers}
+        return "POST", path, {"json": body, "headers": headers}
 
     return request
 
@@ -149,7 +151,8 @@ def measure(url: str, clients: int, duration: float, warmup: float, workers: int
         bare_cpu_ms = (tree_cpu_seconds(proc.pid) - cpu) * 1000 / sent["bare"]
         bare_rss = tree_peak_rss_mb(proc.pid)
         # The same round trips as intake with none of its code (bench/bare_app.py).
-        floor_load = floor_request(bodies, clerks, floor_tokens(url, usernames, secret), sent)
+        tokens = floor_tokens(url, usernames, secret)
+        floor_load = signed_posts("/bare/floor", "floor", bodies, clerks, tokens, sent)
         cpu = tree_cpu_seconds(proc.pid)
         floor = asyncio.run(
             run_load(floor_load, base_url=base, clients=clients, duration=duration, warmup=warmup)
@@ -179,14 +182,7 @@ def measure(url: str, clients: int, duration: float, warmup: float, workers: int
             missing = f"POST /api/v1/cases answered {probe.status_code}: {probe.text[:200]}"
         else:
             missing = None
-
-            def request(client: int, i: int):
-                sent["intake"] += 1
-                body = dict(bodies[i % len(bodies)], agency_id=clerks[client % len(clerks)][0])
-                headers = {"Authorization": f"Bearer {tokens[client % len(tokens)]}",
-                           "Idempotency-Key": uuid.uuid4().hex}  # fmt: skip
-                return "POST", "/api/v1/cases", {"json": body, "headers": headers}
-
+            request = signed_posts("/api/v1/cases", "intake", bodies, clerks, tokens, sent)
             cpu = tree_cpu_seconds(proc.pid)
             real = asyncio.run(
                 run_load(

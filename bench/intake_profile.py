@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench.common import scratch_database, served, short_url, write_result
 from bench.generate import generate
-from bench.intake import case_body, commune_clerks, floor_request, floor_tokens, sign_in
+from bench.intake import case_body, commune_clerks, floor_tokens, sign_in, signed_posts
 from bench.load import run_load
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -100,8 +100,9 @@ def run(url: str, clients: int, duration: float, py_spy: Path | None) -> dict:
             proc.pid, run_load(bare, base_url=base, clients=clients, duration=duration, warmup=2)
         )
         out["bare"] = {**summary, "cpu_ms_per_request": round(spent * 1000 / count["n"], 2)}
-        sent = {"floor": 0}
-        load = floor_request(bodies, clerks, floor_tokens(url, usernames, secret), sent)
+        sent = {"floor": 0, "intake": 0}
+        tokens = floor_tokens(url, usernames, secret)
+        load = signed_posts("/bare/floor", "floor", bodies, clerks, tokens, sent)
         summary, spent = measured(
             proc.pid, run_load(load, base_url=base, clients=clients, duration=duration, warmup=2)
         )
@@ -109,14 +110,7 @@ def run(url: str, clients: int, duration: float, py_spy: Path | None) -> dict:
 
     with served("api.main:app", url, 1) as (base, proc):
         tokens = sign_in(base, usernames)
-        count = {"n": 0}
-
-        def real(c, i):
-            count["n"] += 1
-            body = dict(bodies[i % len(bodies)], agency_id=clerks[c % len(clerks)][0])
-            headers = {"Authorization": f"Bearer {tokens[c % len(tokens)]}",
-                       "Idempotency-Key": uuid.uuid4().hex}  # fmt: skip
-            return "POST", "/api/v1/cases", {"json": body, "headers": headers}
+        real = signed_posts("/api/v1/cases", "intake", bodies, clerks, tokens, sent)
 
         spy = None
         if py_spy is not None:
@@ -131,7 +125,7 @@ def run(url: str, clients: int, duration: float, py_spy: Path | None) -> dict:
         summary, spent = measured(
             proc.pid, run_load(real, base_url=base, clients=clients, duration=duration, warmup=2)
         )
-        out["intake"] = {**summary, "cpu_ms_per_request": round(spent * 1000 / count["n"], 2)}
+        out["intake"] = {**summary, "cpu_ms_per_request": round(spent * 1000 / sent["intake"], 2)}
         if spy is not None:
             spy.wait(timeout=60)
             out["py_spy"] = {"file": str(target), "shares": shares(target)}
