@@ -59,6 +59,8 @@ def run_import(
         Path(rejects).write_bytes(rejects_file(report, xlsx=rejects.lower().endswith(".xlsx")))
         print(f"refused rows written to {rejects}, with their reasons")
     print("\n".join(summary(report, check_only=check_only)))
+    if report.refused and not check_only and not report.written:
+        print("nothing was written: fix the refused rows, or import with --partial")
     return 1 if report.refused else 0
 
 

@@ -19,15 +19,29 @@ PROVINCE_CODES = frozenset(
 CENTURY_SEX_DIGITS = frozenset("0123")
 
 
-def id_number_problem(text: str) -> str | None:
-    """Why `text` is not a CCCD number, or None when it is one."""
+def N_(message: str) -> str:
+    """Mark a text for `pybabel extract` (babel.cfg); pages translate it where they show it."""
+    return message
+
+
+def id_number_fault(text: str) -> tuple[str, dict[str, str]] | None:
+    """Why `text` is not a CCCD number, as an English message with `%(name)s` placeholders
+    and their values; None when it is one."""
     if len(text) != 12 or not text.isascii() or not text.isdigit():
-        return "a CCCD number has exactly 12 digits"
+        return N_("a CCCD number has exactly 12 digits"), {}
     if text[:3] not in PROVINCE_CODES:
-        return f"a CCCD number begins with a province code; {text[:3]} is none"
+        return N_("a CCCD number begins with a province code; %(part)s is none"), {"part": text[:3]}
     if text[3] not in CENTURY_SEX_DIGITS:
-        return f"the 4th digit of a CCCD number (century and sex) cannot be {text[3]}"
+        return N_("the 4th digit of a CCCD number (century and sex) cannot be %(part)s"), {
+            "part": text[3]
+        }
     return None
+
+
+def id_number_problem(text: str) -> str | None:
+    """Why `text` is not a CCCD number (in English), or None when it is one."""
+    fault = id_number_fault(text)
+    return None if fault is None else fault[0] % fault[1]
 
 
 def _check(value: str) -> str:

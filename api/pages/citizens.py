@@ -16,32 +16,6 @@ from workflows.org import agencies
 
 router = APIRouter(include_in_schema=False)
 DeskUser = Annotated[User, Depends(page_roles(*DESK_ROLES))]
-TEXT = {
-    "title": ("Lịch sử đơn thư của công dân", "A citizen's history"),
-    "intro": (
-        "Tìm các vụ việc trước đây của một công dân theo số điện thoại hoặc số CCCD, trong "
-        "phạm vi cơ quan của bạn.",
-        "Find a citizen's earlier cases by phone number or CCCD number, within your agencies.",
-    ),
-    "phone": ("Số điện thoại", "Phone number"),
-    "id_number": ("Số CCCD", "CCCD number"),
-    "search": ("Tìm", "Search"),
-    "none": ("Không có vụ việc nào.", "No case found."),
-    "code": ("Mã", "Code"),
-    "case": ("Vụ việc", "Case"),
-    "citizen": ("Công dân", "Citizen"),
-    "agency": ("Cơ quan", "Agency"),
-    "received": ("Ngày nhận", "Received"),
-    "status": ("Trạng thái", "Status"),
-}
-
-
-def _texts(request: Request) -> dict[str, str]:
-    from api import i18n
-    from core.settings import get_settings
-
-    index = i18n.LANGUAGES.index(i18n.language(request, get_settings().language))
-    return {key: pair[index] for key, pair in TEXT.items()}
 
 
 @router.get("/citizens")
@@ -71,7 +45,7 @@ def history_page(
                 )
     names = agencies.names(session=session, agency_ids=[c.agency_id for c in cases])
     context = {
-        "x": _texts(request), "cases": cases, "error": error, "phone": phone,
+        "cases": cases, "error": error, "phone": phone,
         "id_number": id_number, "agency_names": names, "last_digits": last_digits,
         "searched": bool(phone or id_number), "failed": failed,
     }  # fmt: skip

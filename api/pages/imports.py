@@ -13,7 +13,14 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from api.deps import Now, SessionDep, SettingsDep
-from api.pages.web import PageNotFound, error_text, page_roles, render
+from api.pages.web import (
+    PageNotFound,
+    error_text,
+    page_label,
+    page_roles,
+    page_translator,
+    render,
+)
 from core.errors import DomainError
 from models import Role, User
 from workflows.deadlines import policies as policy_data
@@ -25,49 +32,18 @@ router = APIRouter(include_in_schema=False)
 AdminUser = Annotated[User, Depends(page_roles(Role.admin))]
 MAX_REGISTER_BYTES = 100 * 1024 * 1024
 TOKEN = re.compile(r"^[0-9a-f]{64}\.(csv|xlsx)$")
-TEXT = {
-    "title": ("Nhập sổ theo dõi", "Import a register"),
-    "intro": (
-        "Tải lên sổ theo dõi (CSV hoặc XLSX, các cột như mẫu). Hệ thống kiểm tra từng dòng "
-        "trước, chưa ghi gì cho đến khi bạn xác nhận.",
-        "Upload the register (CSV or XLSX, columns as in the template). Every row is checked "
-        "first; nothing is written until you confirm.",
-    ),
-    "file": ("Tệp sổ theo dõi", "Register file"),
-    "check": ("Kiểm tra", "Check"),
-    "template": ("Tải mẫu", "Download the template"),
-    "faults": ("Các dòng bị từ chối", "Refused rows"),
-    "no_faults": ("Không có dòng nào bị từ chối.", "No row is refused."),
-    "partial": (
-        "Chỉ nhập các dòng hợp lệ (các dòng bị từ chối tải về để sửa)",
-        "Import only the good rows (download the refused ones to fix)",
-    ),
-    "confirm": ("Xác nhận nhập", "Confirm the import"),
-    "done": ("Đã nhập xong", "Import finished"),
-    "nothing": (
-        "Không ghi gì: có dòng bị từ chối. Sửa tệp, hoặc chọn chỉ nhập các dòng hợp lệ.",
-        "Nothing was written: some rows are refused. Fix the file, or import only the good rows.",
-    ),
-    "rejects": ("Tải các dòng bị từ chối", "Download the refused rows"),
-    "unreadable": ("Không đọc được tệp", "The file cannot be read"),
-    "too_big": ("Tệp quá lớn (tối đa 100 MB)", "The file is too large (100 MB at most)"),
-}
-
-
-def _texts(request: Request) -> dict[str, str]:
-    """This page's texts in the request's language (Vietnamese first, English)."""
-    from api import i18n
-    from core.settings import get_settings
-
-    index = i18n.LANGUAGES.index(i18n.language(request, get_settings().language))
-    return {key: pair[index] for key, pair in TEXT.items()}
 
 
 def _page(request, user, status: int = 200, **context):
     context.setdefault("error", None)
-    return render(
-        request, "imports.html", {"x": _texts(request), **context}, user=user, status_code=status
-    )
+    return render(request, "imports.html", context, user=user, status_code=status)
+
+
+def _words(request: Request) -> dict:
+    """The check report's words in the page's language: gettext for the lines and the
+    refused rows' reasons, the status names of the other pages."""
+    gettext = page_translator(request)
+    return {"gettext": gettext, "status_name": lambda s: page_label(request, "status", s)}
 
 
 def _stored(settings, token: str) -> Path:
@@ -110,12 +86,12 @@ def import_check(
     file: Annotated[UploadFile, File()],
 ):
     """Check the uploaded register and keep it for the confirmation; nothing is written."""
-    x = _texts(request)
+    _ = page_translator(request)
     digest, chunks, size = hashlib.sha256(), [], 0
     while chunk := file.file.read(1024 * 1024):
         size += len(chunk)
         if size > MAX_REGISTER_BYTES:
-            return _page(request, user, 413, error=x["too_big"])
+            return _page(request, user, 413, error=_("The file is too large (100 MB at most)"))
         digest.update(chunk)
         chunks.append(chunk)
     data = b"".join(chunks)
@@ -126,18 +102,19 @@ def import_check(
         why = error_text(request, error)
         if error.code in ("import.columns_missing", "import.columns_unknown"):
             why += " " + error.detail.rsplit(": ", 1)[-1]  # the columns, as the file names them
-        return _page(request, user, 422, error=f"{x['unreadable']}: {why}")
+        return _page(request, user, 422, error=_("The file cannot be read: %(why)s", why=why))
     _, report = check_register(
         session=session, register=register, now=now, policies=policy_data.default()
     )
     session.rollback()
+    words = _words(request)
     token = f"{digest.hexdigest()}.{register.format}"
     folder = Path(settings.var_dir) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / token).write_bytes(data)
     return _page(
-        request, user, token=token, filename=name, faults=fault_lines(report),
-        summary=summary(report, check_only=True), checked=True,
+        request, user, token=token, filename=name, faults=fault_lines(report, words["gettext"]),
+        summary=summary(report, check_only=True, **words), checked=True,
     )  # fmt: skip
 
 
@@ -162,16 +139,17 @@ def import_confirm(
         session.rollback()
     else:
         session.commit()
+    words = _words(request)
     return _page(
-        request, user, token=token, filename=filename, faults=fault_lines(report),
-        summary=summary(report, check_only=False), done=True, written=report.written,
+        request, user, token=token, filename=filename, faults=fault_lines(report, words["gettext"]),
+        summary=summary(report, check_only=False, **words), done=True, written=report.written,
         refused=bool(report.refused),
     )  # fmt: skip
 
 
 @router.get("/admin/import/{token}/rejects")
-def import_rejects(session: SessionDep, settings: SettingsDep, user: AdminUser, now: Now,
-                   token: str):  # fmt: skip
+def import_rejects(request: Request, session: SessionDep, settings: SettingsDep,
+                   user: AdminUser, now: Now, token: str):  # fmt: skip
     """The refused rows of a checked file with their reasons, in the file's own format."""
     path = _stored(settings, token)
     _, report = check_register(
@@ -181,7 +159,7 @@ def import_rejects(session: SessionDep, settings: SettingsDep, user: AdminUser, 
     xlsx = token.endswith(".xlsx")
     ext = "xlsx" if xlsx else "csv"
     return Response(
-        rejects_file(report, xlsx=xlsx),
+        rejects_file(report, xlsx=xlsx, gettext=page_translator(request)),
         media_type=_MEDIA[ext],
         headers={"Content-Disposition": f'attachment; filename="dong-bi-tu-choi.{ext}"'},
     )

@@ -9,8 +9,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from core.errors import Invalid
 from models import OPEN_STATUSES, Agency, CaseKind, CaseStatus, Channel, Citizen
-from models.citizen_id import id_number_problem
+from models.citizen_id import id_number_fault
 from workflows.deadlines.policies import PolicySet
+from workflows.imports.reasons import N_, Reason
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 FINISHED_WITH_DATE = (CaseStatus.resolved, CaseStatus.closed)
@@ -47,7 +48,7 @@ class ImportRow:
 class Refusal:
     line: int
     row: dict[str, str]
-    reasons: list[str]
+    reasons: list[Reason]
 
 
 @dataclass
@@ -67,22 +68,32 @@ class Checker:
 
     def check(self, line: int, raw: dict[str, str]) -> ImportRow | Refusal:
         """The row in domain types, or every reason it is refused."""
-        reasons: list[str] = []
+        reasons: list[Reason] = []
         if "\x00" in "".join(raw.values()):
-            reasons.append("a cell contains the NUL character")
+            reasons.append(Reason(N_("a cell contains the NUL character")))
         if "__extra__" in raw:
-            reasons.append(raw["__extra__"])
+            reasons.append(Reason(N_("the row has more cells than the header has columns")))
         for name in ("source_ref", "kind", "title", "channel", "citizen_name", "agency",
                      "received_at"):  # fmt: skip
             if not raw.get(name):
-                reasons.append(f"{name} is empty")
+                reasons.append(Reason(N_("%(column)s is empty"), {"column": name}))
         for name, limit in _LENGTHS.items():
             if len(raw.get(name) or "") > limit:
-                reasons.append(f"{name} is longer than {limit} characters")
+                reasons.append(
+                    Reason(
+                        N_("%(column)s is longer than %(limit)s characters"),
+                        {"column": name, "limit": limit},
+                    )
+                )
         ref = raw.get("source_ref", "")
         if ref:
             if ref in self.seen:
-                reasons.append(f"source_ref {ref!r} is already used on line {self.seen[ref]}")
+                reasons.append(
+                    Reason(
+                        N_("source_ref '%(value)s' is already used on line %(line)s"),
+                        {"value": ref, "line": self.seen[ref]},
+                    )
+                )
             else:
                 self.seen[ref] = line
         kind = _choice(CaseKind, raw.get("kind"), "kind", reasons)
@@ -92,33 +103,57 @@ class Checker:
         received_at = self._instant(raw.get("received_at"), "received_at", reasons)
         resolved_at = self._instant(raw.get("resolved_at"), "resolved_at", reasons)
         if status in FINISHED_WITH_DATE and not raw.get("resolved_at"):
-            reasons.append(f"a {status} row needs its resolved_at date")
+            reasons.append(
+                Reason(N_("a row with status %(status)s needs its resolved_at"), {"status": status})
+            )
         if status in OPEN_STATUSES and raw.get("resolved_at"):
-            reasons.append(f"a {status} case has no resolved_at date (the case is open)")
+            reasons.append(
+                Reason(
+                    N_("a row with status %(status)s has no resolved_at (the case is open)"),
+                    {"status": status},
+                )
+            )
         if received_at and resolved_at and resolved_at < received_at:
-            reasons.append("resolved_at lies before received_at")
+            reasons.append(Reason(N_("resolved_at lies before received_at")))
         if kind is not None and received_at is not None:
             try:
                 self.policies.in_force(kind, received_at.astimezone(LOCAL_TZ).date())
-            except Invalid as error:
-                reasons.append(str(error.detail))
+            except Invalid:
+                day = received_at.astimezone(LOCAL_TZ).date().strftime("%d/%m/%Y")
+                reasons.append(
+                    Reason(
+                        N_("no deadline policy for the kind %(kind)s is in force on %(day)s"),
+                        {"kind": kind, "day": day},
+                    )
+                )
         phone = raw.get("citizen_phone") or None
         if phone is not None:
             try:
                 _PHONE.validate_python(phone)
             except ValidationError:
-                reasons.append(f"citizen_phone {phone!r} is not a phone number")
+                reasons.append(
+                    Reason(N_("citizen_phone '%(value)s' is not a phone number"), {"value": phone})
+                )
         email = raw.get("citizen_email") or None
         if email is not None:
             try:
                 email = str(_EMAIL.validate_python(email))
             except ValidationError:
-                reasons.append(f"citizen_email {email!r} is not an email address")
+                reasons.append(
+                    Reason(
+                        N_("citizen_email '%(value)s' is not an email address"), {"value": email}
+                    )
+                )
         id_number = raw.get("citizen_id_number") or None
         if id_number is not None:
-            problem = id_number_problem(id_number)
-            if problem:
-                reasons.append(f"citizen_id_number {id_number!r}: {problem}")
+            fault = id_number_fault(id_number)
+            if fault is not None:
+                reasons.append(
+                    Reason(
+                        N_("citizen_id_number '%(value)s': %(problem)s"),
+                        {"value": id_number, "problem": Reason(*fault)},
+                    )
+                )
         if reasons:
             return Refusal(line=line, row=raw, reasons=reasons)
         return ImportRow(
@@ -140,36 +175,56 @@ class Checker:
             procedure_code=raw.get("procedure_code") or None,
         )
 
-    def _agency(self, text: str, reasons: list[str]) -> Agency | None:
+    def _agency(self, text: str, reasons: list[Reason]) -> Agency | None:
         if not text:
             return None
         found = [self._by_id[text]] if text in self._by_id else self._by_name.get(text.casefold())
         if not found:
-            reasons.append(f"unknown agency {text!r} (give its id or its exact name)")
+            reasons.append(
+                Reason(N_("unknown agency '%(value)s' (give its id or its exact name)"),
+                       {"value": text})
+            )  # fmt: skip
             return None
         if len(found) > 1:
             ids = ", ".join(str(a.id) for a in found)
-            reasons.append(f"agency name {text!r} is shared by agencies {ids}: give the id")
+            reasons.append(
+                Reason(
+                    N_("the agency name '%(value)s' is shared by agencies %(ids)s: give the id"),
+                    {"value": text, "ids": ids},
+                )
+            )
             return None
         if found[0].dissolved_at is not None:
-            reasons.append(f"agency {text!r} was dissolved")
+            reasons.append(Reason(N_("agency '%(value)s' was dissolved"), {"value": text}))
             return None
         return found[0]
 
-    def _instant(self, text: str | None, name: str, reasons: list[str]) -> datetime | None:
+    def _instant(self, text: str | None, name: str, reasons: list[Reason]) -> datetime | None:
         if not text:
             return None
         value = parse_instant(text)
         if value is None:
             reasons.append(
-                f"{name} {text!r} is not a date (dd/mm/yyyy, dd/mm/yyyy HH:MM or ISO 8601)"
+                Reason(
+                    N_(
+                        "%(column)s '%(value)s' is not a date "
+                        "(dd/mm/yyyy, dd/mm/yyyy HH:MM or ISO 8601)"
+                    ),
+                    {"column": name, "value": text},
+                )
             )
             return None
         if value > self.now:
-            reasons.append(f"{name} {text!r} lies in the future")
+            reasons.append(
+                Reason(N_("%(column)s '%(value)s' lies in the future"),
+                       {"column": name, "value": text})
+            )  # fmt: skip
             return None
         if value.year < 1900:
-            reasons.append(f"{name} {text!r} lies before 1900")
+            reasons.append(
+                Reason(N_("%(column)s '%(value)s' lies before 1900"),
+                       {"column": name, "value": text})
+            )  # fmt: skip
             return None
         return value
 
@@ -197,14 +252,19 @@ def parse_instant(text: str) -> datetime | None:
     return value.astimezone(UTC)
 
 
-def _choice(enum, text: str | None, name: str, reasons: list[str]):
+def _choice(enum, text: str | None, name: str, reasons: list[Reason]):
     if not text:
         return None
     try:
         return enum(text.strip().lower())
     except ValueError:
         allowed = ", ".join(e.value for e in enum)
-        reasons.append(f"unknown {name} {text!r} (one of: {allowed})")
+        reasons.append(
+            Reason(
+                N_("unknown %(column)s '%(value)s' (one of: %(allowed)s)"),
+                {"column": name, "value": text, "allowed": allowed},
+            )
+        )
         return None
 
 
