@@ -202,6 +202,12 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
             "reports": _("Reports"),
             "inspections": pgettext("menu", "Inspections"),
             "users": pgettext("menu", "Users"),
+            "mailboxes": _("Feedback mailboxes"),
+        },
+        "mailbox.security": {
+            "ssl": _("SSL/TLS (port 993)"),
+            "starttls": _("STARTTLS (port 143)"),
+            "none": _("None: plain text (a local server only)"),
         },
         "inbox": {
             "new": pgettext("inbox", "Waiting"),
@@ -210,6 +216,10 @@ def labels(lang: str) -> dict[str, dict[str, str]]:
             "discarded": pgettext("inbox", "Discarded"),
         },
         "error": {
+            "mailbox.none": _("This agency has no mailbox (any more)."),
+            "mailbox.no_agency": _("No such agency."),
+            "mailbox.agency_dissolved": _("This agency was dissolved: it gets no mailbox."),
+            "mailbox.password_needed": _("A new mailbox needs its password."),
             "inbox.handled": _("Someone else handled this message meanwhile."),
             "inbox.no_case": _("No case with this tracking code in your scope."),
             "inbox.reason": _("Give the reason for discarding the message."),

@@ -24,6 +24,7 @@ from api.pages import inspections as inspection_pages
 from api.pages import intake as intake_pages
 from api.pages import lookup as lookup_pages
 from api.pages import mail as mail_pages
+from api.pages import mailboxes as mailbox_pages
 from api.pages import notices as notice_pages
 from api.pages import rating as rating_pages
 from api.pages import reorganisation as reorganisation_pages
@@ -85,6 +86,7 @@ PAGE_ROUTERS = (
     rating_pages,
     mail_pages,
     calendar_pages,
+    mailbox_pages,
     notice_pages,
     inspection_pages,
     meeting_pages,

@@ -38,6 +38,7 @@ HOME_LINKS: dict[Role, list[tuple[str, str]]] = {
         ("/reports", "reports"),
         ("/mail", "mail"),
         ("/users", "users"),
+        ("/mailboxes", "mailboxes"),
     ],
 }
 

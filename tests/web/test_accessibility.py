@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from models import CaseNotice, Role
+from models import CaseNotice, MailboxUpdate, Role
 from notifications.delivery import deliver_due
 from notifications.mailbox import list_mail
 from tests.case_factories import act, make_case
 from tests.case_rows import make_case as make_case_row
 from tests.factories import PASSWORD, make_user
 from tests.web.conftest import OFFICE_SCREEN, PHONE_SCREEN, sign_in
+from workflows.channels import mailbox as mailboxes
 from workflows.escalation import sweep as escalation
 from workflows.org import users
 
@@ -44,6 +45,13 @@ def world(session, settings, engine, story, meeting, live_server):
         session, city, due_at=now - timedelta(days=6), now=now, assignee=officer
     )
     escalation.sweep(engine=engine, as_of=now, base_url=live_server.url)
+    box = mailboxes.configure(
+        session=session, agency_id=city.id, secret=settings.secret_key, now=now,
+        data=MailboxUpdate(address="gopy@thainguyen.gov.vn", host="imap.thainguyen.gov.vn",
+                           login="gopy", password="mat-khau-hop-thu"),
+    )  # fmt: skip
+    box.last_fetch_at = box.last_error_at = now
+    box.last_error = "[AUTHENTICATIONFAILED] Authentication failed."
     deliver_due(engine=engine, settings=settings, now=now + timedelta(days=10))
     notice = session.exec(select(CaseNotice).where(CaseNotice.case_id == dossier.id)).first()
     mail = next(m.file for m in list_mail(settings.mail_dir) if officer.email in m.to)
@@ -67,8 +75,9 @@ def world(session, settings, engine, story, meeting, live_server):
         story.leader.username: ["/inspections", f"/inspections/{meeting.id}", "/dashboard",
                                 "/reports",
                                 f"/api/v1/inspections/{meeting.id}/agenda?format=html"],
-        admin.username: ["/", "/users", "/admin/agencies", "/calendar", "/admin/import",
-                         "/dashboard", "/mail", f"/cases/{resolved.id}"],
+        admin.username: ["/", "/users", "/admin/agencies", "/calendar", "/mailboxes",
+                         f"/mailboxes?agency={city.id}", "/admin/import", "/dashboard", "/mail",
+                         f"/cases/{resolved.id}"],
     }  # fmt: skip
 
 

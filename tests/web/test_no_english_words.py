@@ -19,13 +19,23 @@ from sqlmodel import select
 
 from api.deps import TOKEN_COOKIE
 from dondoc import demo
-from models import Case, CaseEvent, CaseStatus, Inspection, User
+from models import (
+    Agency,
+    AgencyMailbox,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    Inspection,
+    MailboxUpdate,
+    User,
+)
 from models.notice import CaseNotice
 from notifications.render import TEMPLATES, render
 from tests.factories import make_agency, session_token
 from tests.notifications.conftest import BASE_URL
 from tests.notifications.conftest import make_case as make_mail_case
 from tests.web.conftest import carry_csrf
+from workflows.channels import mailbox as mailboxes
 from workflows.deadlines.mail_facts import case_context, digest_context
 
 # Words that are English and never Vietnamese, matched whole and case-sensitively on the
@@ -116,6 +126,16 @@ def test_the_checker_catches_what_the_tester_saw():
 def demo_data(settings, engine, session):
     now = datetime.now(UTC)
     demo.load(settings=settings, now=now)
+    # The demo has no feedback mailbox: one, with a fetch error, for the administrator's pages.
+    agency = session.exec(select(Agency).order_by(Agency.id)).first()
+    box = mailboxes.configure(
+        session=session, agency_id=agency.id, secret=settings.secret_key, now=now,
+        data=MailboxUpdate(address="gopy@thainguyen.gov.vn", host="imap.thainguyen.gov.vn",
+                           login="gopy", password="mat-khau-hop-thu", acknowledge=True),
+    )  # fmt: skip
+    box.last_fetch_at = box.last_error_at = now
+    box.last_error = "[AUTHENTICATIONFAILED] Authentication failed."
+    session.commit()
     return now
 
 
@@ -146,6 +166,7 @@ def _urls(session, settings) -> dict[str, list[str]]:
     inspection = session.exec(select(Inspection)).first()
     mails = sorted(settings.mail_dir.glob("*.eml"))
     case_urls = [f"/cases/{c.id}" for c in chosen]
+    mailbox_agency = session.exec(select(AgencyMailbox.agency_id)).first()
     return {
         "/": ["/"],
         "/cases/new": ["/cases/new"],
@@ -159,6 +180,7 @@ def _urls(session, settings) -> dict[str, list[str]]:
         "/dashboard": ["/dashboard"],
         "/reports": ["/reports"],
         "/calendar": ["/calendar"],
+        "/mailboxes": ["/mailboxes", f"/mailboxes?agency={mailbox_agency}"],
         "/admin/agencies": ["/admin/agencies"],
         "/admin/import": ["/admin/import"],
         "/citizens": ["/citizens", f"/citizens?phone={cases[0].citizen_phone or ''}"],

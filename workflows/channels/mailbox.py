@@ -46,7 +46,7 @@ def decrypt(token: str, *, secret: str) -> str:
 def get(*, session: Session, agency_id: int) -> AgencyMailbox:
     mailbox = session.get(AgencyMailbox, agency_id)
     if mailbox is None:
-        raise NotFound(f"agency {agency_id} has no mailbox")
+        raise NotFound(f"agency {agency_id} has no mailbox", code="mailbox.none")
     return mailbox
 
 
@@ -56,12 +56,12 @@ def configure(
     """Set (or replace) the agency's mailbox; the caller commits."""
     agency = session.get(Agency, agency_id)
     if agency is None:
-        raise NotFound(f"agency {agency_id} not found")
+        raise NotFound(f"agency {agency_id} not found", code="mailbox.no_agency")
     if agency.dissolved_at is not None:
-        raise Invalid(f"agency {agency_id} was dissolved")
+        raise Invalid(f"agency {agency_id} was dissolved", code="mailbox.agency_dissolved")
     mailbox = session.get(AgencyMailbox, agency_id)
     if mailbox is None and data.password is None:
-        raise Invalid("a new mailbox needs its password")
+        raise Invalid("a new mailbox needs its password", code="mailbox.password_needed")
     values = data.model_dump(exclude={"password"})
     if mailbox is None:
         mailbox = AgencyMailbox(
