@@ -69,3 +69,31 @@ def test_only_administrators_see_the_users_page(client, settings, session):
     assert client.post(f"/users/{head.id}", data=form).status_code == 403
     session.expire_all()
     assert session.get(User, head.id).role == Role.head
+
+
+def test_the_list_is_searched_and_paged_and_one_user_is_changed_at_a_time(
+    client, settings, session
+):
+    """A country has some 15,000 users and 3,763 agencies: the page lists 50 users at a
+    time, and draws the agency lists once, for the user being changed."""
+    agency = make_agency(session, "UBND xã Phúc Trìu")
+    admin = make_user(session, Role.admin)
+    for n in range(55):
+        make_user(session, Role.clerk, agency, username=f"vanthu{n:02d}", full_name=f"Văn thư {n}")
+    officer = make_user(session, Role.officer, agency, username="canbo.hoa", full_name="Lê Thị Hoa")
+    _as(client, settings, admin)
+
+    first = client.get("/users").text
+    assert first.count('data-username="') == 50 and 'rel="next"' in first
+    assert 'name="agency_id"' not in first  # no form until a user is chosen
+    second = client.get("/users?page=2").text
+    assert second.count('data-username="') == 57 - 50 and 'rel="prev"' in second
+
+    found = client.get("/users?q=HOA").text  # name or username, case aside
+    assert found.count('data-username="') == 1 and 'data-username="canbo.hoa"' in found
+    assert "UBND xã Phúc Trìu" in found  # the agency by its name
+
+    editing = client.get(f"/users?q=hoa&edit={officer.id}").text
+    assert f'action="/users/{officer.id}"' in editing
+    assert editing.count('name="agency_id"') == 1 and editing.count('action="/users/') == 1
+    assert client.get("/users?page=xyz&edit=99999999999999").status_code == 200
