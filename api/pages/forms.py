@@ -10,6 +10,7 @@ error beside it, the summary on top and what was typed kept. Nothing was written
 A page that is no form (a GET refused by the domain) is the error page with the message.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,14 @@ from api.i18n import N_
 from core.errors import Conflict, DomainError
 
 FAILURE_KEY = "dondoc.form_failure"
+_TYPED_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def typed_number(text: str) -> int | None:
+    """A row id or page number typed in an address or a form: ASCII digits that fit
+    PostgreSQL's integer, else None ("²".isdigit() is true, and int("²") fails)."""
+    return int(text) if _TYPED_NUMBER.fullmatch(text) else None
+
 
 # The words for what pydantic finds wrong with a field (`form.<kind>` in api/i18n.py).
 REQUIRED = N_("This field is required.")

@@ -6,7 +6,6 @@ page, as from the API. A refused form re-renders the page with the reason in wor
 form open and what was typed kept; nothing is written.
 """
 
-import re
 from datetime import datetime
 from typing import Annotated
 
@@ -113,7 +112,7 @@ def _refused_form(request: Request, session, inspection: Inspection) -> dict | N
         fields = failed.errors
         return {"form": "measure", "message": failed.message, "values": values, "fields": fields}
     typed = values.get("case_id", "")
-    case_id = int(typed) if re.fullmatch(r"[0-9]{1,9}", typed) else None  # "²".isdigit() too
+    case_id = forms.typed_number(typed)
     message = failed.message
     if failed.status == 409:
         cause = failed.cause if isinstance(failed.cause, DomainError) else None

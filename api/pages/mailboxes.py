@@ -41,11 +41,6 @@ CODE_FIELDS = {
 }
 
 
-def _an_id(text: str) -> bool:
-    """Digits that fit a row id (a longer number would overflow PostgreSQL's integer)."""
-    return text.isdigit() and len(text) <= 9
-
-
 def _rows(session) -> list[tuple[AgencyMailbox, str, bool]]:
     """Each mailbox with its agency's name and whether the agency was dissolved."""
     statement = (
@@ -77,8 +72,8 @@ def _stored(box: AgencyMailbox) -> dict[str, str]:
 def _page(request: Request, session, user: User, *, status: int = 200, **extra):
     form = extra.pop("form", None)
     if form is None:  # a fresh form, or an agency's stored settings to replace
-        chosen = request.query_params.get("agency", "")
-        box = session.get(AgencyMailbox, int(chosen)) if _an_id(chosen) else None
+        chosen = forms.typed_number(request.query_params.get("agency", ""))
+        box = session.get(AgencyMailbox, chosen) if chosen is not None else None
         form = _stored(box) if box is not None else dict(NEW)
     context = {
         "rows": _rows(session),
@@ -113,7 +108,7 @@ async def set_mailbox(
     _ = page_translator(request)
     errors = {name: _(forms.REQUIRED) for name in TYPED if not form.get(name)}
     agency_id = form.get("agency_id", "")
-    if agency_id and not _an_id(agency_id):
+    if agency_id and forms.typed_number(agency_id) is None:
         errors["agency_id"] = _(forms.NOT_A_CHOICE)
     fields = {name: form[name] for name in TYPED if form.get(name) and name != "agency_id"}
     fields.update({name: form.get(name) == "1" for name in CHECKED})

@@ -58,11 +58,9 @@ def _page(
     """The list, searched and paged, and the one user being changed: the agency lists are
     drawn once for that form, not twice for every row (3,763 agencies in a country)."""
     q = request.query_params.get("q", "").strip()[:100]
-    page = request.query_params.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < len(page) < 7 else 1
+    page = forms.typed_number(request.query_params.get("page", "1")) or 1
     if edit is None:
-        wanted = request.query_params.get("edit", "")
-        edit = int(wanted) if wanted.isdigit() and len(wanted) <= 9 else None
+        edit = forms.typed_number(request.query_params.get("edit", ""))
     people, total = _listed(session, q, page)
     editing = session.get(User, edit) if edit is not None else None
     shown = people + ([editing] if editing else [])

@@ -115,6 +115,7 @@ def test_a_replacement_without_password_keeps_the_stored_one(
         ({"port": "imap"}, "port", "Cổng là một số nguyên từ 1 đến 65535."),
         ({"host": ""}, "host", "Mục này cần được nhập."),
         ({"address": "gopy"}, "address", "Nhập một địa chỉ thư điện tử"),
+        ({"agency_id": "²"}, "agency_id", "Chọn một trong các lựa chọn."),  # "²".isdigit()
     ],
 )
 def test_bad_input_is_refused_beside_its_field_and_changes_nothing(
@@ -129,6 +130,10 @@ def test_bad_input_is_refused_beside_its_field_and_changes_nothing(
     assert 'aria-invalid="true"' in response.text
     assert "mat-khau-moi" not in response.text  # not even refused
     assert _kept(_box(session, agency)) == before
+
+
+def test_an_address_with_no_agency_number_shows_the_new_form(client, admin):
+    assert client.get("/mailboxes?agency=²").status_code == 200
 
 
 def test_a_new_mailbox_without_password_is_explained(client, session, admin, agency):

@@ -96,4 +96,5 @@ def test_the_list_is_searched_and_paged_and_one_user_is_changed_at_a_time(
     editing = client.get(f"/users?q=hoa&edit={officer.id}").text
     assert f'action="/users/{officer.id}"' in editing
     assert editing.count('name="agency_id"') == 1 and editing.count('action="/users/') == 1
-    assert client.get("/users?page=xyz&edit=99999999999999").status_code == 200
+    for typed in ("xyz", "99999999999999", "²", "0", "-1"):  # "²".isdigit() is true
+        assert client.get(f"/users?page={typed}&edit={typed}").status_code == 200, typed
